@@ -1,0 +1,156 @@
+"""Exceptions raised by openmicrocred.
+
+Every exception has a stable machine-readable ``code``. The tree::
+
+    OpenMicrocredError                 base class
+    ├── CredentialError                not an Open Badges 3.0 shaped document (JSON paths in .errors)
+    ├── SafeModeError                  JSON-LD processing would drop or mis-map data (.path)
+    ├── SchemaValidationError          fails a 1EdTech JSON schema (JSON paths in .errors)
+    ├── DocumentLoaderError            URL not served by the loader (offline), or unusable
+    ├── KeyFormatError                 bad key bytes, multibase, multicodec, JWK or PEM
+    ├── SuiteError
+    │   ├── UnsupportedSuiteError      unknown proof suite, or known but not allowed
+    │   └── InvalidProofError          proof or signature does not verify
+    ├── CanonicalizationError          RDF canonicalization failed or exceeded its work limit
+    ├── ResolutionError                DID or verification method cannot be resolved
+    ├── StatusListError                status list cannot be fetched, decoded or verified
+    └── BakeError                      no credential, or more than one, in a PNG/SVG
+
+Low-level functions raise; they never return ``False`` for "invalid".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BakeError",
+    "CanonicalizationError",
+    "CredentialError",
+    "DocumentLoaderError",
+    "ErrorDetail",
+    "InvalidProofError",
+    "KeyFormatError",
+    "OpenMicrocredError",
+    "ResolutionError",
+    "SafeModeError",
+    "SchemaValidationError",
+    "StatusListError",
+    "SuiteError",
+    "UnsupportedSuiteError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    """One problem found in a document: where (a JSON path such as ``$.issuer.id``) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class OpenMicrocredError(Exception):
+    """Base class of every error raised on purpose by openmicrocred."""
+
+    code: str = "error"
+
+
+class _DetailedError(OpenMicrocredError):
+    """An error that lists one or more :class:`ErrorDetail` entries."""
+
+    def __init__(self, summary: str, errors: Sequence[ErrorDetail] = ()) -> None:
+        self.errors: tuple[ErrorDetail, ...] = tuple(errors)
+        self.summary = summary
+        lines = [summary, *(f"  {e}" for e in self.errors[:20])]
+        if len(self.errors) > 20:
+            lines.append(f"  ... and {len(self.errors) - 20} more")
+        super().__init__("\n".join(lines))
+
+
+class CredentialError(_DetailedError):
+    """The document is not a well-formed Open Badges 3.0 / CLR 2.0 object."""
+
+    code = "invalid_credential"
+
+
+class SchemaValidationError(_DetailedError):
+    """The document does not validate against a 1EdTech JSON schema."""
+
+    code = "schema_invalid"
+
+
+class SafeModeError(OpenMicrocredError):
+    """JSON-LD processing would silently drop or re-interpret part of the document.
+
+    VC Data Integrity calls this a data-loss error: a term the active contexts do not define
+    must never be signed or displayed as if it were signed.
+    """
+
+    code = "jsonld_safe_mode"
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.detail = message
+        super().__init__(f"{path}: {message}")
+
+
+class DocumentLoaderError(OpenMicrocredError):
+    """A document (usually a JSON-LD context) could not be loaded."""
+
+    code = "document_not_loaded"
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        super().__init__(f"cannot load {url!r}: {reason}")
+
+
+class KeyFormatError(OpenMicrocredError):
+    """Key material could not be decoded. Messages never contain key bytes."""
+
+    code = "invalid_key"
+
+
+class SuiteError(OpenMicrocredError):
+    """Base class of proof-suite errors."""
+
+    code = "suite_error"
+
+
+class UnsupportedSuiteError(SuiteError):
+    """The proof uses a suite this registry does not know or does not allow."""
+
+    code = "unsupported_suite"
+
+
+class InvalidProofError(SuiteError):
+    """The proof or signature does not verify."""
+
+    code = "invalid_proof"
+
+
+class CanonicalizationError(OpenMicrocredError):
+    """RDF dataset canonicalization failed, or exceeded its work limit."""
+
+    code = "canonicalization_failed"
+
+
+class ResolutionError(OpenMicrocredError):
+    """A DID or verification method could not be resolved."""
+
+    code = "resolution_failed"
+
+
+class StatusListError(OpenMicrocredError):
+    """A status list could not be fetched, decoded or verified."""
+
+    code = "status_list_error"
+
+
+class BakeError(OpenMicrocredError):
+    """An image holds no credential, or more than one, or is not a PNG/SVG."""
+
+    code = "bake_error"

@@ -1,0 +1,102 @@
+"""Typed, lossless pydantic models of Open Badges 3.0 and CLR 2.0.
+
+``parse_credential(json) -> model`` and ``model.dump() -> json`` round-trip exactly: the same
+keys in the same order, the same values, ``@context`` and ``type`` order, and singleton vs
+array form, with extension properties kept.
+"""
+
+from __future__ import annotations
+
+from ._base import IRI, DateTime, LanguageMap, Number, OBModel, Text, format_datetime, parse_datetime
+from .achievement import (
+    Achievement,
+    AchievementSubject,
+    Result,
+    ResultDescription,
+    RubricCriterionLevel,
+)
+from .clr import Association, ClrCredential, ClrSubject
+from .common import (
+    Address,
+    Alignment,
+    Criteria,
+    Evidence,
+    GeoCoordinates,
+    IdentifierEntry,
+    IdentityObject,
+    Image,
+    Related,
+    hash_identifier,
+)
+from .credential import (
+    AchievementCredential,
+    BitstringStatusListEntry,
+    CredentialSchema,
+    CredentialStatus,
+    CredentialStatusEntry,
+    EndorsementCredential,
+    EndorsementSubject,
+    OpenBadgeCredential,
+    Proof,
+    RefreshService,
+    RevocationListEntry,
+    StatusList2021Entry,
+    TermsOfUse,
+    VerifiableCredential,
+)
+from .parse import AnyCredential, json_path, parse_credential
+from .profile import Profile
+
+# Resolve the forward references between profiles, achievements and endorsements.
+_namespace = {"EndorsementCredential": EndorsementCredential, "Profile": Profile}
+for _model in (Profile, Achievement, AchievementSubject, EndorsementCredential,
+               AchievementCredential, ClrSubject, ClrCredential):
+    _model.model_rebuild(_types_namespace=_namespace)
+    _model._refresh_field_tables()
+
+__all__ = [
+    "IRI",
+    "Achievement",
+    "AchievementCredential",
+    "AchievementSubject",
+    "Address",
+    "Alignment",
+    "AnyCredential",
+    "Association",
+    "BitstringStatusListEntry",
+    "ClrCredential",
+    "ClrSubject",
+    "CredentialSchema",
+    "CredentialStatus",
+    "CredentialStatusEntry",
+    "Criteria",
+    "DateTime",
+    "EndorsementCredential",
+    "EndorsementSubject",
+    "Evidence",
+    "GeoCoordinates",
+    "IdentifierEntry",
+    "IdentityObject",
+    "Image",
+    "LanguageMap",
+    "Number",
+    "OBModel",
+    "OpenBadgeCredential",
+    "Profile",
+    "Proof",
+    "RefreshService",
+    "Related",
+    "Result",
+    "ResultDescription",
+    "RevocationListEntry",
+    "RubricCriterionLevel",
+    "StatusList2021Entry",
+    "TermsOfUse",
+    "Text",
+    "VerifiableCredential",
+    "format_datetime",
+    "hash_identifier",
+    "json_path",
+    "parse_credential",
+    "parse_datetime",
+]

@@ -1,0 +1,334 @@
+"""The lossless base model and the scalar types shared by every Open Badges class.
+
+Parsing and dumping must give back the credential that was parsed: a proof covers every key,
+value, the order of ``@context`` and ``type`` and the JSON form of each value. :class:`OBModel`
+therefore remembers, per instance, the order of the keys it was given, which list-valued
+properties were given as a single value (JSON-LD "compacted" singletons), which keys were an
+explicit ``null``, and the exact text of each date-time, and restores all of them on dump.
+Unknown properties are kept as they are (``extra="allow"``).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar, TypeAlias, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    PrivateAttr,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    StrictFloat,
+    StrictInt,
+    ValidatorFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
+
+__all__ = [
+    "IRI",
+    "DateTime",
+    "LanguageMap",
+    "Number",
+    "OBModel",
+    "Text",
+    "enum_or_ext",
+    "format_datetime",
+    "parse_datetime",
+    "require_types",
+    "single_type",
+]
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_WS = re.compile(r"\s")
+
+
+def _check_iri(value: str) -> str:
+    if not _SCHEME.match(value) or _WS.search(value):
+        raise ValueError(f"{value!r} is not an absolute IRI (it needs a scheme such as https:)")
+    return value
+
+
+IRI = Annotated[str, AfterValidator(_check_iri)]
+"""An absolute IRI: ``https://...``, ``did:...``, ``urn:uuid:...``."""
+
+LanguageMap: TypeAlias = dict[str, str]
+"""A JSON-LD language map, e.g. ``{"en": "Teamwork", "th": "การทำงานเป็นทีม"}``."""
+
+Text: TypeAlias = str | LanguageMap
+"""A string, or a language map of strings, as the 1EdTech schemas allow."""
+
+Number: TypeAlias = StrictInt | StrictFloat
+"""A JSON number. Integers stay integers and floats stay floats: JSON-LD maps them to
+different RDF literals (``xsd:integer`` vs ``xsd:double``), so converting one to the other
+would change what a proof covers."""
+
+
+def parse_datetime(value: str) -> datetime:
+    """Parse an RFC 3339 / ``xsd:dateTime`` string into an aware UTC datetime.
+
+    A value without a time zone (allowed by VC 1.1's ``xsd:dateTime``) is taken as UTC.
+
+    :raises ValueError: the string is not a date-time.
+    """
+    text = value.strip()
+    if len(text) < 19 or text[10] not in "Tt":
+        raise ValueError(f"{value!r} is not a date-time like 2024-01-31T12:00:00Z")
+    text = text[:10] + "T" + text[11:]
+    if text[-1] in "Zz":
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date-time like 2024-01-31T12:00:00Z") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_datetime(value: datetime) -> str:
+    """Format a datetime as an ``xsd:dateTimeStamp`` in UTC with a ``Z`` suffix."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    spec = "microseconds" if value.microsecond else "seconds"
+    return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+
+
+def _to_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, str):
+        return parse_datetime(value)
+    raise ValueError(f"expected a date-time string, not {type(value).__name__}")
+
+
+DateTime = Annotated[
+    datetime,
+    BeforeValidator(_to_datetime),
+    PlainSerializer(format_datetime, return_type=str, when_used="json"),
+]
+"""An aware UTC datetime. Parsed text is given back unchanged on dump while the value is."""
+
+
+def enum_or_ext(name: str, values: Collection[str]) -> Callable[[str], str]:
+    """Build a validator for an extensible 1EdTech vocabulary (``EnumExt``).
+
+    A value must be one of ``values`` or start with ``ext:``, as the spec's extension rules
+    require.
+    """
+    allowed = frozenset(values)
+
+    def check(value: str) -> str:
+        if value in allowed or (value.startswith("ext:") and len(value) > 4):
+            return value
+        raise ValueError(
+            f"{value!r} is not a valid {name}: use one of the spec's values "
+            "or an extension value that starts with 'ext:'"
+        )
+
+    return check
+
+
+def require_types(name: str, *alternatives: str) -> Callable[[list[str]], list[str]]:
+    """Build a validator that a ``type`` list contains ``name`` (or one of ``alternatives``)."""
+    wanted = (name, *alternatives)
+
+    def check(value: list[str]) -> list[str]:
+        if not any(w in value for w in wanted):
+            choice = " or ".join(repr(w) for w in wanted)
+            raise ValueError(f"type must include {choice}")
+        return value
+
+    return check
+
+
+def single_type(name: str) -> Callable[[str], str]:
+    """Build a validator that a single-valued ``type`` is exactly ``name``."""
+
+    def check(value: str) -> str:
+        if value != name:
+            raise ValueError(f"type must be {name!r}, not {value!r}")
+        return value
+
+    return check
+
+
+def _is_list_annotation(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return True
+    if origin is Annotated:
+        return _is_list_annotation(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return len(args) == 1 and _is_list_annotation(args[0])
+    return False
+
+
+def _is_datetime_annotation(annotation: Any) -> bool:
+    if annotation is datetime:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _is_datetime_annotation(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_is_datetime_annotation(a) for a in typing.get_args(annotation))
+    return False
+
+
+class OBModel(BaseModel):
+    """Base class of every Open Badges / CLR model: lossless, extensible, alias-aware.
+
+    Attribute names are snake_case; JSON keys are the spec's camelCase names. Models accept
+    either on input and dump the spec's names. Use :meth:`dump` / :meth:`from_json_dict`
+    at the JSON boundary.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_alias=True,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        regex_engine="python-re",
+    )
+
+    # Per class: JSON key -> attribute name, for list-valued and date-time attributes.
+    _list_keys: ClassVar[dict[str, str]] = {}
+    _datetime_keys: ClassVar[dict[str, str]] = {}
+    _alias_of: ClassVar[dict[str, str]] = {}
+
+    _singletons: frozenset[str] = PrivateAttr(default=frozenset())
+    _wrapped: frozenset[str] = PrivateAttr(default=frozenset())
+    _key_order: tuple[str, ...] | None = PrivateAttr(default=None)
+    _nulls: frozenset[str] = PrivateAttr(default=frozenset())
+    _lexical: dict[str, tuple[datetime, str]] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._refresh_field_tables()
+
+    @classmethod
+    def _refresh_field_tables(cls) -> None:
+        list_keys: dict[str, str] = {}
+        dt_keys: dict[str, str] = {}
+        alias_of: dict[str, str] = {}
+        for name, field in cls.model_fields.items():
+            key = field.alias or name
+            alias_of[name] = key
+            if _is_list_annotation(field.annotation):
+                list_keys[key] = name
+            if _is_datetime_annotation(field.annotation):
+                dt_keys[key] = name
+        cls._list_keys = list_keys
+        cls._datetime_keys = dt_keys
+        cls._alias_of = alias_of
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_form(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if not isinstance(data, dict):
+            return handler(data)
+        keys = tuple(cls._alias_of.get(k, k) for k in data)
+        patched: dict[str, Any] | None = None
+        singles: list[str] = []
+        wrapped: list[str] = []
+        for raw_key, value in data.items():
+            key = cls._alias_of.get(raw_key, raw_key)
+            if key in cls._list_keys and value is not None and not isinstance(value, list):
+                if patched is None:
+                    patched = dict(data)
+                patched[raw_key] = [value]
+                singles.append(key)
+            elif (
+                key == "type"
+                and "type" not in cls._list_keys
+                and isinstance(value, list)
+                and len(value) == 1
+            ):
+                # A single-valued type given as a one-item array (seen in spec fixtures).
+                if patched is None:
+                    patched = dict(data)
+                patched[raw_key] = value[0]
+                wrapped.append(key)
+        obj = handler(patched if patched is not None else data)
+        if isinstance(obj, OBModel):
+            obj._key_order = keys
+            obj._singletons = frozenset(singles)
+            obj._wrapped = frozenset(wrapped)
+            obj._nulls = frozenset(
+                cls._alias_of.get(k, k) for k, v in data.items() if v is None
+            )
+            for raw_key, value in data.items():
+                key = cls._alias_of.get(raw_key, raw_key)
+                if key in cls._datetime_keys and isinstance(value, str):
+                    parsed = getattr(obj, cls._datetime_keys[key])
+                    if isinstance(parsed, datetime):
+                        obj._lexical[key] = (parsed, value)
+        return obj
+
+    @model_serializer(mode="wrap")
+    def _dump_form(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        by_alias = info.by_alias is not False
+        name_of = {v: k for k, v in self._alias_of.items()}
+
+        def out_key(key: str) -> str:
+            return key if by_alias else name_of.get(key, key)
+
+        parsed = self._key_order is not None
+        set_keys = {self._alias_of.get(n, n) for n in self.model_fields_set}
+        for key in list(self._alias_of.values()):
+            k = out_key(key)
+            if k not in data:
+                continue
+            if data[k] is None and key not in self._nulls:
+                del data[k]
+            elif parsed and key not in set_keys:
+                del data[k]
+        if info.mode == "json":
+            for key, (value, text) in self._lexical.items():
+                k = out_key(key)
+                if k in data and getattr(self, self._datetime_keys[key]) == value:
+                    data[k] = text
+        for key in self._singletons:
+            k = out_key(key)
+            value = data.get(k)
+            if isinstance(value, list) and len(value) == 1:
+                data[k] = value[0]
+        for key in self._wrapped:
+            k = out_key(key)
+            if k in data and not isinstance(data[k], list):
+                data[k] = [data[k]]
+        if self._key_order:
+            order = [out_key(k) for k in self._key_order]
+            ordered = {k: data[k] for k in order if k in data}
+            ordered.update((k, v) for k, v in data.items() if k not in ordered)
+            return ordered
+        return data
+
+    def dump(self) -> dict[str, Any]:
+        """Return the JSON object for this model, exactly as parsed if it was not changed."""
+        return self.model_dump(mode="json", by_alias=True)
+
+    def dump_json(self, *, indent: int | None = None) -> str:
+        """Return the JSON text for this model (see :meth:`dump`)."""
+        import json
+
+        return json.dumps(self.dump(), indent=indent, ensure_ascii=False)
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """Properties this model does not define (extension terms), as given."""
+        return dict(self.model_extra or {})

@@ -1,0 +1,122 @@
+"""Validate credentials against the bundled 1EdTech JSON schemas (JSON Schema 2019-09).
+
+The schemas ship with the package (``openmicrocred/schemas``, listed with their SHA-256 in
+``manifest.json``) and are never fetched. :func:`validate` picks the schema from the
+credential's ``type`` unless told which to use; a ``credentialSchema`` entry naming a schema
+URL that is bundled can be validated with ``schema=entry.id``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from jsonschema import Draft201909Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from .errors import ErrorDetail, SchemaValidationError
+from .models.parse import json_path
+from .types import JSONObject
+
+__all__ = [
+    "ACHIEVEMENT_CREDENTIAL_SCHEMA",
+    "CLR_CREDENTIAL_SCHEMA",
+    "ENDORSEMENT_CREDENTIAL_SCHEMA",
+    "PROFILE_SCHEMA",
+    "bundled_schemas",
+    "schema_errors",
+    "schema_url_for",
+    "validate",
+]
+
+_OB = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+_CLR = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/"
+ACHIEVEMENT_CREDENTIAL_SCHEMA = _OB + "ob_v3p0_achievementcredential_schema.json"
+ENDORSEMENT_CREDENTIAL_SCHEMA = _OB + "ob_v3p0_endorsementcredential_schema.json"
+PROFILE_SCHEMA = _OB + "ob_v3p0_profile_schema.json"
+CLR_CREDENTIAL_SCHEMA = _CLR + "clr_v2p0_clrcredential_schema.json"
+
+
+@cache
+def bundled_schemas() -> Mapping[str, JSONObject]:
+    """Every bundled schema by its published URL."""
+    folder = resources.files(__package__ or "openmicrocred").joinpath("schemas")
+    manifest = json.loads(folder.joinpath("manifest.json").read_bytes())
+    return MappingProxyType(
+        {e["url"]: json.loads(folder.joinpath(e["file"]).read_bytes()) for e in manifest["schemas"]}
+    )
+
+
+@cache
+def _validator(url: str) -> Draft201909Validator:
+    schema = bundled_schemas().get(url)
+    if schema is None:
+        known = ", ".join(sorted(bundled_schemas()))
+        raise KeyError(f"no bundled schema {url!r} (bundled: {known})")
+    return Draft201909Validator(schema)
+
+
+def schema_url_for(document: Mapping[str, Any]) -> str:
+    """Pick the 1EdTech schema for a document from its ``type``.
+
+    :raises ValueError: the type is not a credential or profile type with a bundled schema.
+    """
+    raw = document.get("type")
+    types = raw if isinstance(raw, list) else [raw]
+    if "ClrCredential" in types:
+        return CLR_CREDENTIAL_SCHEMA
+    if "EndorsementCredential" in types:
+        return ENDORSEMENT_CREDENTIAL_SCHEMA
+    if "AchievementCredential" in types or "OpenBadgeCredential" in types:
+        return ACHIEVEMENT_CREDENTIAL_SCHEMA
+    if "Profile" in types:
+        return PROFILE_SCHEMA
+    raise ValueError(f"no 1EdTech schema for a document of type {raw!r}")
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    if not error.context:
+        return [error]
+    return [leaf for sub in error.context for leaf in _leaves(sub)]
+
+
+def _detail(error: ValidationError) -> ErrorDetail:
+    # For oneOf/anyOf failures, the sub-error deepest in the document says most precisely what
+    # is wrong; among equally deep ones, jsonschema's relevance ordering decides.
+    leaves = _leaves(error)
+    depth = max(len(leaf.absolute_path) for leaf in leaves)
+    deepest = best_match([leaf for leaf in leaves if len(leaf.absolute_path) == depth])
+    assert deepest is not None
+    message = deepest.message
+    if len(message) > 300:
+        message = message[:297] + "..."
+    return ErrorDetail(json_path(list(deepest.absolute_path)), message)
+
+
+def schema_errors(document: Any, *, schema: str | None = None) -> list[ErrorDetail]:
+    """Return every schema problem of ``document`` (empty if it validates).
+
+    :param document: the JSON credential or profile.
+    :param schema: the schema URL to use; by default chosen from the document's ``type``.
+    :raises KeyError: ``schema`` is not a bundled schema.
+    :raises ValueError: no schema given and none fits the document's type.
+    """
+    url = schema or schema_url_for(document if isinstance(document, Mapping) else {})
+    errors = sorted(_validator(url).iter_errors(document), key=lambda e: list(map(str, e.path)))
+    return [_detail(e) for e in errors]
+
+
+def validate(document: Any, *, schema: str | None = None) -> None:
+    """Validate ``document`` against a bundled 1EdTech JSON schema.
+
+    :raises SchemaValidationError: it does not validate; ``.errors`` has JSON paths.
+    """
+    url = schema or schema_url_for(document if isinstance(document, Mapping) else {})
+    errors = schema_errors(document, schema=url)
+    if errors:
+        name = url.rsplit("/", 1)[-1]
+        raise SchemaValidationError(f"does not validate against {name}", errors)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+VECTORS = Path(__file__).parent / "vectors"
+SPEC = VECTORS / "ob3-spec"
+
+# Every credential JSON of the 1EdTech spec examples (test-vector key files excluded).
+SPEC_CREDENTIALS = sorted(p for p in SPEC.rglob("*.json") if p.name != "vector.json")
+
+# Spec examples that cannot be processed as printed, and why (asserted in the tests).
+NOT_SAFE_AS_PRINTED = {
+    # Uses `alsoKnownAs`, which no OB/VC context defines.
+    "clr2-with-upgraded-ob2.unsigned.json": "alsoKnownAs",
+    # Cite https://www.w3.org/2018/credentials/examples/v2, which is not a published context.
+    "ob3-equality-sample-a.unsigned.json": "credentials/examples/v2",
+    "ob3-equality-sample-b.unsigned.json": "credentials/examples/v2",
+    "ob3-equality-sample-c.unsigned.json": "credentials/examples/v2",
+    "ob3-equality-sample-d.unsigned.json": "credentials/examples/v2",
+}
+NOT_SCHEMA_VALID_AS_PRINTED = {"clr2-with-upgraded-ob2.unsigned.json"}
+
+
+def load(path: Path | str) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def spec_id(path: Path) -> str:
+    return str(path.relative_to(SPEC))
+
+
+@pytest.fixture
+def basic() -> dict[str, Any]:
+    return load(SPEC / "ob3-basic.unsigned.json")
+
+
+@pytest.fixture
+def complete() -> dict[str, Any]:
+    return load(SPEC / "ob3-complete.unsigned.json")
