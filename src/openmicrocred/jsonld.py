@@ -16,7 +16,6 @@ import threading
 from collections.abc import Iterable
 from typing import Any, cast
 
-from cachetools import LRUCache
 from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
 
@@ -176,6 +175,19 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             )
 
 
+class _BoundedCache(dict[str, Any]):
+    """A small FIFO-bounded dict, used as pyld's context cache (one per thread and loader)."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__()
+        self.maxsize = maxsize
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key not in self and len(self) >= self.maxsize:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
+
+
 _local = threading.local()
 
 
@@ -183,11 +195,11 @@ def _resolver(loader: DocumentLoader) -> ContextResolver:
     # pyld's module-level context cache is shared by all threads and all loaders. Each thread
     # gets its own cache per loader instead, so two threads (or two loaders serving different
     # documents for one URL) can never see each other's partly built entries.
-    caches: dict[int, tuple[DocumentLoader, LRUCache[str, Any]]] = getattr(_local, "caches", {})
+    caches: dict[int, tuple[DocumentLoader, _BoundedCache]] = getattr(_local, "caches", {})
     _local.caches = caches
     entry = caches.get(id(loader))
     if entry is None or entry[0] is not loader:
-        entry = (loader, LRUCache(maxsize=256))
+        entry = (loader, _BoundedCache(256))
         caches[id(loader)] = entry
     return ContextResolver(entry[1], _wrap_loader(loader))
 

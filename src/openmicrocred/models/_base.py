@@ -10,12 +10,13 @@ Unknown properties are kept as they are (``extra="allow"``).
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Self, TypeAlias, Union
 
 from pydantic import (
     AfterValidator,
@@ -28,6 +29,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     StrictFloat,
     StrictInt,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     model_serializer,
     model_validator,
@@ -46,6 +48,10 @@ __all__ = [
     "require_types",
     "single_type",
 ]
+
+LOSSLESS = "openmicrocred.lossless"
+"""Validation-context key: the data is a JSON document to give back exactly as parsed
+(properties it lacks are not filled in with defaults on dump)."""
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _WS = re.compile(r"\s")
@@ -211,6 +217,7 @@ class OBModel(BaseModel):
     _key_order: tuple[str, ...] | None = PrivateAttr(default=None)
     _nulls: frozenset[str] = PrivateAttr(default=frozenset())
     _lexical: dict[str, tuple[datetime, str]] = PrivateAttr(default_factory=dict)
+    _parsed: bool = PrivateAttr(default=False)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -235,7 +242,9 @@ class OBModel(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _remember_form(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    def _remember_form(
+        cls, data: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
         if not isinstance(data, dict):
             return handler(data)
         keys = tuple(cls._alias_of.get(k, k) for k in data)
@@ -263,6 +272,7 @@ class OBModel(BaseModel):
         obj = handler(patched if patched is not None else data)
         if isinstance(obj, OBModel):
             obj._key_order = keys
+            obj._parsed = isinstance(info.context, dict) and bool(info.context.get(LOSSLESS))
             obj._singletons = frozenset(singles)
             obj._wrapped = frozenset(wrapped)
             obj._nulls = frozenset(
@@ -287,7 +297,7 @@ class OBModel(BaseModel):
         def out_key(key: str) -> str:
             return key if by_alias else name_of.get(key, key)
 
-        parsed = self._key_order is not None
+        parsed = self._parsed
         set_keys = {self._alias_of.get(n, n) for n in self.model_fields_set}
         for key in list(self._alias_of.values()):
             k = out_key(key)
@@ -318,14 +328,22 @@ class OBModel(BaseModel):
             return ordered
         return data
 
+    @classmethod
+    def from_json(cls, data: Any, **context: Any) -> Self:
+        """Parse a JSON object (or JSON text) so that :meth:`dump` gives it back exactly.
+
+        :raises pydantic.ValidationError: it does not fit the model.
+        """
+        if isinstance(data, str | bytes):
+            data = json.loads(data)
+        return cls.model_validate(data, context={LOSSLESS: True, **context})
+
     def dump(self) -> dict[str, Any]:
         """Return the JSON object for this model, exactly as parsed if it was not changed."""
         return self.model_dump(mode="json", by_alias=True)
 
     def dump_json(self, *, indent: int | None = None) -> str:
         """Return the JSON text for this model (see :meth:`dump`)."""
-        import json
-
         return json.dumps(self.dump(), indent=indent, ensure_ascii=False)
 
     @property

@@ -132,7 +132,7 @@ def parse_credential(
             ],
         )
     try:
-        model = cls.model_validate(data, context={"check_references": check_references})
+        model = cls.from_json(data, check_references=check_references)
     except ValidationError as exc:
         raise CredentialError(
             f"invalid {cls.__name__}", validation_details(exc, data)

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import copy
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NOT_SAFE_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
+
+from openmicrocred.documents import StaticLoader
+from openmicrocred.errors import DocumentLoaderError, SafeModeError
+from openmicrocred.jsonld import JsonLdError, check_safe, expand
+
+OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+
+
+@pytest.mark.parametrize("path", SPEC_CREDENTIALS, ids=spec_id)
+def test_spec_examples(path: Path) -> None:
+    data = load(path)
+    reason = NOT_SAFE_AS_PRINTED.get(path.name)
+    if reason is None:
+        expanded = expand(data)
+        assert expanded and "@type" in expanded[0]
+    else:
+        with pytest.raises((SafeModeError, DocumentLoaderError), match=reason):
+            check_safe(data)
+
+
+def _fails(data: dict[str, Any]) -> SafeModeError:
+    with pytest.raises(SafeModeError) as info:
+        expand(data)
+    assert info.value.code == "jsonld_safe_mode"
+    return info.value
+
+
+def test_undefined_property_at_top_level(basic: dict[str, Any]) -> None:
+    basic["favouriteColour"] = "blue"
+    err = _fails(basic)
+    assert err.path == "$.favouriteColour"
+    assert "not defined" in str(err)
+
+
+def test_undefined_property_deep(complete: dict[str, Any]) -> None:
+    complete["credentialSubject"]["achievement"]["resultDescription"][1][
+        "rubricCriterionLevel"][0]["score"] = 4
+    err = _fails(complete)
+    assert err.path == (
+        "$.credentialSubject.achievement.resultDescription[1].rubricCriterionLevel[0].score"
+    )
+
+
+def test_undefined_property_inside_embedded_endorsement(complete: dict[str, Any]) -> None:
+    complete["endorsement"][0]["credentialSubject"]["stars"] = 5
+    assert _fails(complete).path == "$.endorsement[0].credentialSubject.stars"
+
+
+def test_language_map_where_none_is_defined(basic: dict[str, Any]) -> None:
+    basic["credentialSubject"]["achievement"]["name"] = {"en": "Teamwork", "th": "ทีม"}
+    assert _fails(basic).path.startswith("$.credentialSubject.achievement.name.")
+
+
+def test_undefined_type_value(basic: dict[str, Any]) -> None:
+    basic["credentialSubject"]["achievement"]["type"].append("SecretAchievement")
+    err = _fails(basic)
+    assert err.path == "$.credentialSubject.achievement.type[1]"
+    assert "SecretAchievement" in str(err)
+
+
+def test_undefined_singleton_type_value(complete: dict[str, Any]) -> None:
+    complete["@context"].remove("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json")
+    err = _fails(complete)
+    assert "1EdTech" in str(err)
+    assert err.path.endswith(".type")
+
+
+def test_relative_iri_as_node_id(basic: dict[str, Any]) -> None:
+    basic["credentialSubject"]["id"] = "learners/42"
+    err = _fails(basic)
+    assert err.path == "$.credentialSubject.id"
+    assert "relative IRI" in str(err)
+
+
+def test_relative_iri_as_reference(basic: dict[str, Any]) -> None:
+    basic["issuer"] = "example-corp"
+    err = _fails(basic)
+    assert err.path == "$.issuer"
+
+
+def test_relative_iri_in_status_list_reference(basic: dict[str, Any]) -> None:
+    basic["credentialStatus"] = {
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "5",
+        "statusListCredential": "status/1",
+    }
+    assert _fails(basic).path == "$.credentialStatus.statusListCredential"
+
+
+def test_an_extension_context_makes_terms_defined(basic: dict[str, Any]) -> None:
+    basic["favouriteColour"] = "blue"
+    url = "https://kmutt.example/contexts/ext-v1.json"
+    basic["@context"].append(url)
+    loader = StaticLoader({url: {"@context": {"favouriteColour": "https://kmutt.example/ns#fc"}}})
+    expanded = expand(basic, loader=loader)
+    assert expanded[0]["https://kmutt.example/ns#fc"] == [{"@value": "blue"}]
+    with pytest.raises(DocumentLoaderError, match=url):
+        expand(basic)  # not served by the default (offline, bundled-only) loader
+
+
+def test_plain_mode_shows_what_would_be_lost(basic: dict[str, Any]) -> None:
+    basic["favouriteColour"] = "blue"
+    expanded = expand(basic, safe=False)
+    assert "favouriteColour" not in str(expanded)
+
+
+def test_invalid_json_ld_is_a_clear_error(basic: dict[str, Any]) -> None:
+    basic["@context"].append({"@version": 2.0})
+    with pytest.raises(JsonLdError):
+        expand(basic)
+    with pytest.raises(TypeError):
+        expand([basic])  # type: ignore[arg-type]
+
+
+def test_input_is_not_modified(complete: dict[str, Any]) -> None:
+    before = copy.deepcopy(complete)
+    expand(complete)
+    assert complete == before
+
+
+def test_expansion_is_thread_safe() -> None:
+    docs = [load(p) for p in SPEC_CREDENTIALS if p.name not in NOT_SAFE_AS_PRINTED]
+    expected = [expand(d) for d in docs]
+    bad = copy.deepcopy(docs[0])
+    bad["oops"] = 1
+    failures: list[str] = []
+
+    def work(offset: int) -> None:
+        for i in range(len(docs) * 2):
+            j = (i + offset) % len(docs)
+            if expand(docs[j]) != expected[j]:
+                failures.append(f"mismatch {j}")
+            try:
+                expand(bad)
+                failures.append("accepted a bad document")
+            except SafeModeError:
+                pass
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
+def test_types_expand_to_ob_vocabulary(basic: dict[str, Any]) -> None:
+    expanded = expand(basic)[0]
+    assert OB + "OpenBadgeCredential" in expanded["@type"]

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NOT_SCHEMA_VALID_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
+
+from openmicrocred.errors import SchemaValidationError
+from openmicrocred.schema import (
+    ACHIEVEMENT_CREDENTIAL_SCHEMA,
+    CLR_CREDENTIAL_SCHEMA,
+    ENDORSEMENT_CREDENTIAL_SCHEMA,
+    bundled_schemas,
+    schema_errors,
+    schema_url_for,
+    validate,
+)
+
+
+@pytest.mark.parametrize("path", SPEC_CREDENTIALS, ids=spec_id)
+def test_spec_examples_validate(path: Path) -> None:
+    data = load(path)
+    if path.name in NOT_SCHEMA_VALID_AS_PRINTED:
+        # Printed with "type": ["IdentifierEntry"], where the schema wants a string.
+        assert [e.path for e in schema_errors(data)] == ["$.issuer.otherIdentifier[0].type"]
+    else:
+        validate(data)
+
+
+def test_schema_is_chosen_by_type() -> None:
+    assert schema_url_for({"type": ["VerifiableCredential", "OpenBadgeCredential"]}) == (
+        ACHIEVEMENT_CREDENTIAL_SCHEMA
+    )
+    assert schema_url_for({"type": ["VerifiableCredential", "AchievementCredential"]}) == (
+        ACHIEVEMENT_CREDENTIAL_SCHEMA
+    )
+    assert schema_url_for({"type": "EndorsementCredential"}) == ENDORSEMENT_CREDENTIAL_SCHEMA
+    assert schema_url_for({"type": ["ClrCredential"]}) == CLR_CREDENTIAL_SCHEMA
+    with pytest.raises(ValueError, match="no 1EdTech schema"):
+        schema_url_for({"type": "Thing"})
+    assert ACHIEVEMENT_CREDENTIAL_SCHEMA in bundled_schemas()
+
+
+def test_credential_schema_entry_names_a_bundled_schema(complete: dict[str, Any]) -> None:
+    url = complete["credentialSchema"][0]["id"]
+    assert url in bundled_schemas()
+    validate(complete, schema=url)
+    with pytest.raises(KeyError, match="no bundled schema"):
+        validate(complete, schema="https://example.org/schema.json")
+
+
+def test_errors_carry_json_paths(basic: dict[str, Any]) -> None:
+    basic["credentialSubject"]["achievement"]["criteria"] = "do things"
+    basic["credentialSubject"]["achievement"]["achievementType"] = "NotAType"
+    del basic["issuer"]["id"]
+    with pytest.raises(SchemaValidationError) as info:
+        validate(basic)
+    paths = {e.path for e in info.value.errors}
+    assert "$.credentialSubject.achievement.criteria" in paths
+    assert "$.credentialSubject.achievement.achievementType" in paths
+    assert any(p.startswith("$.issuer") for p in paths)
+    assert info.value.code == "schema_invalid"
+    assert "ob_v3p0_achievementcredential_schema.json" in str(info.value)
+
+
+def test_vc_11_credential_fails_the_vc_20_schema(basic: dict[str, Any]) -> None:
+    basic["@context"][0] = "https://www.w3.org/2018/credentials/v1"
+    basic["issuanceDate"] = basic.pop("validFrom")
+    errors = schema_errors(basic)
+    assert errors
