@@ -46,7 +46,8 @@ def test_manifest_digests_match_the_files() -> None:
         data = (REPO / "contexts" / entry["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
         assert len(data) == entry["bytes"]
-        assert entry["source"] and entry["license"]
+        assert entry["source"]
+        assert entry["license"]
         assert bundled_contexts()[entry["url"]].data == data
 
 

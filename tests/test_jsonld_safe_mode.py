@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOT_SAFE_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
 
 from openmicrocred.documents import StaticLoader
 from openmicrocred.errors import DocumentLoaderError, SafeModeError
 from openmicrocred.jsonld import JsonLdError, check_safe, expand
+
+from conftest import NOT_SAFE_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
 
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 
@@ -21,7 +22,8 @@ def test_spec_examples(path: Path) -> None:
     reason = NOT_SAFE_AS_PRINTED.get(path.name)
     if reason is None:
         expanded = expand(data)
-        assert expanded and "@type" in expanded[0]
+        assert expanded
+        assert "@type" in expanded[0]
     else:
         with pytest.raises((SafeModeError, DocumentLoaderError), match=reason):
             check_safe(data)
@@ -42,8 +44,9 @@ def test_undefined_property_at_top_level(basic: dict[str, Any]) -> None:
 
 
 def test_undefined_property_deep(complete: dict[str, Any]) -> None:
-    complete["credentialSubject"]["achievement"]["resultDescription"][1][
-        "rubricCriterionLevel"][0]["score"] = 4
+    complete["credentialSubject"]["achievement"]["resultDescription"][1]["rubricCriterionLevel"][0][
+        "score"
+    ] = 4
     err = _fails(complete)
     assert err.path == (
         "$.credentialSubject.achievement.resultDescription[1].rubricCriterionLevel[0].score"

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SPEC, SPEC_CREDENTIALS, load, spec_id
 
 from openmicrocred.errors import CredentialError
 from openmicrocred.models import (
@@ -25,6 +24,8 @@ from openmicrocred.models import (
     hash_identifier,
     parse_credential,
 )
+
+from conftest import SPEC, SPEC_CREDENTIALS, load, spec_id
 
 
 @pytest.mark.parametrize("path", SPEC_CREDENTIALS, ids=spec_id)
@@ -51,7 +52,8 @@ def test_typed_access_to_the_complete_example(complete: dict[str, Any]) -> None:
     assert isinstance(subject.credits_earned, float)
     assert subject.achievement.achievement_type == "Degree"
     assert [a.target_type for a in subject.achievement.alignment or []] == ["CFItem", "CTDL"]
-    assert subject.result is not None and subject.result[2].status == "Completed"
+    assert subject.result is not None
+    assert subject.result[2].status == "Completed"
     levels = subject.achievement.rubric_levels()
     assert set(levels) == {
         "urn:uuid:d05a0867-d0ad-4b03-bdb5-28fb5d2aab7a",
@@ -66,16 +68,24 @@ def test_typed_access_to_the_complete_example(complete: dict[str, Any]) -> None:
 
 
 def test_endorsement_and_clr_parse_to_their_classes() -> None:
-    assert isinstance(parse_credential(load(SPEC / "ob3-endorsement.unsigned.json")),
-                      EndorsementCredential)
+    assert isinstance(
+        parse_credential(load(SPEC / "ob3-endorsement.unsigned.json")), EndorsementCredential
+    )
     clr = parse_credential(load(SPEC / "test-vectors/clr2/credential.unsigned.json"))
     assert isinstance(clr, ClrCredential)
     inner = clr.credential_subject.verifiable_credential
-    assert inner and all(isinstance(c, AchievementCredential) for c in inner)
+    assert inner
+    assert all(isinstance(c, AchievementCredential) for c in inner)
     assert clr.credential_subject.association is not None
     assert clr.credential_subject.association[0].association_type in {
-        "isParentOf", "isChildOf", "isPartOf", "precedes", "exactMatchOf", "isPeerOf",
-        "isRelatedTo", "replacedBy",
+        "isParentOf",
+        "isChildOf",
+        "isPartOf",
+        "precedes",
+        "exactMatchOf",
+        "isPeerOf",
+        "isRelatedTo",
+        "replacedBy",
     }
 
 
@@ -107,7 +117,9 @@ def test_lexical_forms_are_kept() -> None:
     assert isinstance(cred, AchievementCredential)
     assert cred.valid_from == datetime(2010, 1, 1, tzinfo=UTC)  # normalised to UTC
     assert cred.credential_subject.type == ["AchievementSubject"]
-    assert cred.credential_subject.achievement.extensions == {"x-extension": {"kept": [1, None, "two"]}}
+    assert cred.credential_subject.achievement.extensions == {
+        "x-extension": {"kept": [1, None, "two"]}
+    }
     assert json.dumps(cred.dump()) == json.dumps(data)
 
 
@@ -137,17 +149,37 @@ def _errors(data: Any) -> dict[str, str]:
         (lambda d: d.update(id="credentials/3527"), "$.id", "not an absolute IRI"),
         (lambda d: d["issuer"].update(id="issuer"), "$.issuer.id", "not an absolute IRI"),
         (lambda d: d.update(type=["VerifiableCredential"]), "$.type", "OpenBadgeCredential"),
-        (lambda d: d["@context"].pop(1), "$[\"@context\"]", "Open Badges 3.0 context"),
-        (lambda d: d["@context"].reverse(), "$[\"@context\"]", "first @context"),
-        (lambda d: d["credentialSubject"]["achievement"].pop("criteria"),
-         "$.credentialSubject.achievement.criteria", "required property is missing"),
-        (lambda d: d["credentialSubject"]["achievement"].update(achievementType="Diplomma"),
-         "$.credentialSubject.achievement.achievementType", "ext:"),
-        (lambda d: d["credentialSubject"].update(creditsEarned="3"),
-         "$.credentialSubject.creditsEarned", "valid"),
-        (lambda d: d["credentialSubject"].update(identifier=[{"type": "IdentityObject",
-         "hashed": True, "identityHash": "x", "identityType": "email"}]),
-         "$.credentialSubject.identifier[0].identityType", "ext:"),
+        (lambda d: d["@context"].pop(1), '$["@context"]', "Open Badges 3.0 context"),
+        (lambda d: d["@context"].reverse(), '$["@context"]', "first @context"),
+        (
+            lambda d: d["credentialSubject"]["achievement"].pop("criteria"),
+            "$.credentialSubject.achievement.criteria",
+            "required property is missing",
+        ),
+        (
+            lambda d: d["credentialSubject"]["achievement"].update(achievementType="Diplomma"),
+            "$.credentialSubject.achievement.achievementType",
+            "ext:",
+        ),
+        (
+            lambda d: d["credentialSubject"].update(creditsEarned="3"),
+            "$.credentialSubject.creditsEarned",
+            "valid",
+        ),
+        (
+            lambda d: d["credentialSubject"].update(
+                identifier=[
+                    {
+                        "type": "IdentityObject",
+                        "hashed": True,
+                        "identityHash": "x",
+                        "identityType": "email",
+                    }
+                ]
+            ),
+            "$.credentialSubject.identifier[0].identityType",
+            "ext:",
+        ),
     ],
 )
 def test_errors_name_the_json_path(
@@ -183,26 +215,35 @@ STATUS_RD = "urn:uuid:b07c0387-f2d6-4b65-a3f4-f4e4302ea8f7"
 
 
 def test_result_references_are_checked(complete: dict[str, Any]) -> None:
-    ok = _with_results(complete, [
-        {"type": ["Result"], "resultDescription": RUBRIC_RD, "achievedLevel": LEVEL},
-        {"type": ["Result"], "resultDescription": STATUS_RD, "status": "Completed"},
-    ])
+    ok = _with_results(
+        complete,
+        [
+            {"type": ["Result"], "resultDescription": RUBRIC_RD, "achievedLevel": LEVEL},
+            {"type": ["Result"], "resultDescription": STATUS_RD, "status": "Completed"},
+        ],
+    )
     parse_credential(ok)
 
     bad_rd = _with_results(complete, [{"type": ["Result"], "resultDescription": "urn:x:1"}])
-    assert "names no resultDescription" in _errors(bad_rd)[
-        "$.credentialSubject.result[0].resultDescription"]
+    assert (
+        "names no resultDescription"
+        in _errors(bad_rd)["$.credentialSubject.result[0].resultDescription"]
+    )
 
-    bad_level = _with_results(complete, [
-        {"type": ["Result"], "resultDescription": RUBRIC_RD, "achievedLevel": "urn:x:2"}])
-    assert "names no rubricCriterionLevel" in _errors(bad_level)[
-        "$.credentialSubject.result[0].achievedLevel"]
+    bad_level = _with_results(
+        complete, [{"type": ["Result"], "resultDescription": RUBRIC_RD, "achievedLevel": "urn:x:2"}]
+    )
+    assert (
+        "names no rubricCriterionLevel"
+        in _errors(bad_level)["$.credentialSubject.result[0].achievedLevel"]
+    )
 
     no_status = _with_results(complete, [{"type": ["Result"], "resultDescription": STATUS_RD}])
     assert "resultType 'Status'" in _errors(no_status)["$.credentialSubject.result[0].status"]
 
-    bad_status = _with_results(complete, [
-        {"type": ["Result"], "resultDescription": STATUS_RD, "status": "Done"}])
+    bad_status = _with_results(
+        complete, [{"type": ["Result"], "resultDescription": STATUS_RD, "status": "Done"}]
+    )
     assert "ResultStatusType" in _errors(bad_status)["$.credentialSubject.result[0].status"]
 
     # Wallets may opt out of reference checks to display whatever they were given.
@@ -236,7 +277,9 @@ def test_models_can_be_built_in_python() -> None:
     assert out["validFrom"] == "2026-01-01T00:00:00Z"
     assert out["credentialSubject"]["achievement"]["type"] == ["Achievement"]
     assert out["credentialSubject"]["achievement"]["image"] == {
-        "id": "https://kmutt.example/badge.png", "type": "Image"}
+        "id": "https://kmutt.example/badge.png",
+        "type": "Image",
+    }
     assert "description" not in out  # unset optional fields are omitted, never null
     assert parse_credential(out).dump() == out
 
@@ -249,19 +292,33 @@ def test_identity_object_hashing() -> None:
     assert not ident.matches("other@kmutt.ac.th")
     assert not ident.matches("learner@kmutt.ac.th", identity_type="userName")
     # Upper-case hex and md5 (older badges) are accepted too.
-    upper = IdentityObject(hashed=True, identity_hash="sha256$" + ident.identity_hash[7:].upper(),
-                           identity_type="emailAddress", salt="s4lt")
+    upper = IdentityObject(
+        hashed=True,
+        identity_hash="sha256$" + ident.identity_hash[7:].upper(),
+        identity_type="emailAddress",
+        salt="s4lt",
+    )
     assert upper.matches("learner@kmutt.ac.th")
-    md5 = IdentityObject(hashed=True, identity_hash=hash_identifier("a@b.c", "x", algorithm="md5"),
-                         identity_type="emailAddress", salt="x")
+    md5 = IdentityObject(
+        hashed=True,
+        identity_hash=hash_identifier("a@b.c", "x", algorithm="md5"),
+        identity_type="emailAddress",
+        salt="x",
+    )
     assert md5.matches("a@b.c")
     random_salt = IdentityObject.hashed_email("learner@kmutt.ac.th")
-    assert random_salt.salt and len(random_salt.salt) == 32
+    assert random_salt.salt
+    assert len(random_salt.salt) == 32
     assert random_salt.matches("learner@kmutt.ac.th")
     plain = IdentityObject.plain("learner@kmutt.ac.th")
-    assert plain.matches("learner@kmutt.ac.th") and not plain.matches("x")
-    assert plain.dump() == {"type": "IdentityObject", "hashed": False,
-                            "identityHash": "learner@kmutt.ac.th", "identityType": "emailAddress"}
+    assert plain.matches("learner@kmutt.ac.th")
+    assert not plain.matches("x")
+    assert plain.dump() == {
+        "type": "IdentityObject",
+        "hashed": False,
+        "identityHash": "learner@kmutt.ac.th",
+        "identityType": "emailAddress",
+    }
     with pytest.raises(ValueError, match="algorithm"):
         hash_identifier("x", algorithm="sha1")
 

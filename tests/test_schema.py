@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOT_SCHEMA_VALID_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
 
 from openmicrocred.errors import SchemaValidationError
 from openmicrocred.schema import (
@@ -16,6 +15,8 @@ from openmicrocred.schema import (
     schema_url_for,
     validate,
 )
+
+from conftest import NOT_SCHEMA_VALID_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
 
 
 @pytest.mark.parametrize("path", SPEC_CREDENTIALS, ids=spec_id)

@@ -3,7 +3,7 @@
 Every exception has a stable machine-readable ``code``. The tree::
 
     OpenMicrocredError                 base class
-    ├── CredentialError                not an Open Badges 3.0 shaped document (JSON paths in .errors)
+    ├── CredentialError                not a well-formed OB 3.0 document (JSON paths in .errors)
     ├── SafeModeError                  JSON-LD processing would drop or mis-map data (.path)
     ├── SchemaValidationError          fails a 1EdTech JSON schema (JSON paths in .errors)
     ├── DocumentLoaderError            URL not served by the loader (offline), or unusable

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable
 from typing import Any, cast
 
 from pyld import jsonld as _pyld
@@ -272,5 +271,3 @@ def expand(
 def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> None:
     """Raise :class:`SafeModeError` if JSON-LD processing would lose part of ``document``."""
     expand(document, loader=loader, safe=True)
-
-

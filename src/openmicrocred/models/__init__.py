@@ -7,7 +7,16 @@ array form, with extension properties kept.
 
 from __future__ import annotations
 
-from ._base import IRI, DateTime, LanguageMap, Number, OBModel, Text, format_datetime, parse_datetime
+from ._base import (
+    IRI,
+    DateTime,
+    LanguageMap,
+    Number,
+    OBModel,
+    Text,
+    format_datetime,
+    parse_datetime,
+)
 from .achievement import (
     Achievement,
     AchievementSubject,
@@ -49,8 +58,15 @@ from .profile import Profile
 
 # Resolve the forward references between profiles, achievements and endorsements.
 _namespace = {"EndorsementCredential": EndorsementCredential, "Profile": Profile}
-for _model in (Profile, Achievement, AchievementSubject, EndorsementCredential,
-               AchievementCredential, ClrSubject, ClrCredential):
+for _model in (
+    Profile,
+    Achievement,
+    AchievementSubject,
+    EndorsementCredential,
+    AchievementCredential,
+    ClrSubject,
+    ClrCredential,
+):
     _model.model_rebuild(_types_namespace=_namespace)
     _model._refresh_field_tables()
 

@@ -247,7 +247,7 @@ class OBModel(BaseModel):
     ) -> Any:
         if not isinstance(data, dict):
             return handler(data)
-        keys = tuple(cls._alias_of.get(k, k) for k in data)
+        keys = tuple(cls._alias_of.get(str(k), str(k)) for k in data)
         patched: dict[str, Any] | None = None
         singles: list[str] = []
         wrapped: list[str] = []
@@ -276,7 +276,7 @@ class OBModel(BaseModel):
             obj._singletons = frozenset(singles)
             obj._wrapped = frozenset(wrapped)
             obj._nulls = frozenset(
-                cls._alias_of.get(k, k) for k, v in data.items() if v is None
+                cls._alias_of.get(str(k), str(k)) for k, v in data.items() if v is None
             )
             for raw_key, value in data.items():
                 key = cls._alias_of.get(raw_key, raw_key)
@@ -303,14 +303,12 @@ class OBModel(BaseModel):
             k = out_key(key)
             if k not in data:
                 continue
-            if data[k] is None and key not in self._nulls:
-                del data[k]
-            elif parsed and key not in set_keys:
+            if (data[k] is None and key not in self._nulls) or (parsed and key not in set_keys):
                 del data[k]
         if info.mode == "json":
-            for key, (value, text) in self._lexical.items():
+            for key, (parsed_value, text) in self._lexical.items():
                 k = out_key(key)
-                if k in data and getattr(self, self._datetime_keys[key]) == value:
+                if k in data and getattr(self, self._datetime_keys[key]) == parsed_value:
                     data[k] = text
         for key in self._singletons:
             k = out_key(key)

@@ -24,7 +24,9 @@ CLR_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/clr/v2p0/context"
 
 def _association_type(value: str) -> str:
     if value not in ASSOCIATION_TYPES:
-        raise ValueError(f"{value!r} is not an AssociationType (one of {sorted(ASSOCIATION_TYPES)})")
+        raise ValueError(
+            f"{value!r} is not an AssociationType (one of {sorted(ASSOCIATION_TYPES)})"
+        )
     return value
 
 

@@ -52,9 +52,7 @@ class Criteria(OBModel):
 class Alignment(OBModel):
     """A link from an achievement, result or level to a competency framework item."""
 
-    type: Annotated[list[str], _types("Alignment")] = Field(
-        default_factory=lambda: ["Alignment"]
-    )
+    type: Annotated[list[str], _types("Alignment")] = Field(default_factory=lambda: ["Alignment"])
     target_name: Text = Field(alias="targetName")
     target_url: IRI = Field(alias="targetUrl")
     target_code: str | None = Field(default=None, alias="targetCode")
@@ -185,5 +183,3 @@ class IdentityObject(OBModel):
             return False
         actual = hash_identifier(value, self.salt or "", algorithm=algorithm.lower())
         return hmac.compare_digest(actual.partition("$")[2], expected.lower())
-
-

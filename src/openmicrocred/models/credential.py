@@ -154,9 +154,7 @@ class VerifiableCredential(OBModel):
     name: Text | None = None
     description: Text | None = None
     proof: list[Proof] | None = None
-    credential_schema: list[CredentialSchema] | None = Field(
-        default=None, alias="credentialSchema"
-    )
+    credential_schema: list[CredentialSchema] | None = Field(default=None, alias="credentialSchema")
     credential_status: list[CredentialStatusEntry] | None = Field(
         default=None, alias="credentialStatus"
     )
@@ -216,7 +214,8 @@ class EndorsementCredential(VerifiableCredential):
     ] = Field(alias="@context")
     id: IRI
     type: Annotated[
-        list[str], AfterValidator(require_types("VerifiableCredential")),
+        list[str],
+        AfterValidator(require_types("VerifiableCredential")),
         AfterValidator(require_types("EndorsementCredential")),
     ] = Field(default_factory=lambda: ["VerifiableCredential", "EndorsementCredential"])
     name: Text
@@ -234,7 +233,8 @@ class AchievementCredential(VerifiableCredential):
     ] = Field(alias="@context")
     id: IRI
     type: Annotated[
-        list[str], AfterValidator(require_types("VerifiableCredential")),
+        list[str],
+        AfterValidator(require_types("VerifiableCredential")),
         AfterValidator(require_types("AchievementCredential", "OpenBadgeCredential")),
     ] = Field(default_factory=lambda: ["VerifiableCredential", "OpenBadgeCredential"])
     credential_subject: AchievementSubject = Field(alias="credentialSubject")

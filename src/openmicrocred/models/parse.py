@@ -17,7 +17,7 @@ AnyCredential = AchievementCredential | EndorsementCredential | ClrCredential
 
 
 def json_path(parts: tuple[int | str, ...] | list[int | str]) -> str:
-    """Format a path such as ``("credentialSubject", "result", 0)`` as ``$.credentialSubject.result[0]``."""
+    """Format ``("credentialSubject", "result", 0)`` as ``$.credentialSubject.result[0]``."""
     out = "$"
     for part in parts:
         if isinstance(part, int):
@@ -29,6 +29,14 @@ def json_path(parts: tuple[int | str, ...] | list[int | str]) -> str:
     return out
 
 
+def _child(current: Any, part: int | str) -> tuple[bool, Any]:
+    if isinstance(current, dict) and isinstance(part, str) and part in current:
+        return True, current[part]
+    if isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        return True, current[part]
+    return False, None
+
+
 def _real_path(data: Any, loc: tuple[int | str, ...], *, missing: bool) -> list[int | str]:
     # pydantic puts union member names and validator names in ``loc``; keep only the parts
     # that are real keys or indexes of the input document (and, for a missing property,
@@ -36,11 +44,9 @@ def _real_path(data: Any, loc: tuple[int | str, ...], *, missing: bool) -> list[
     path: list[int | str] = []
     current = data
     for i, part in enumerate(loc):
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            current = current[part]
-            path.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
+        found, child = _child(current, part)
+        if found:
+            current = child
             path.append(part)
         elif missing and i == len(loc) - 1 and isinstance(part, str):
             path.append(part)
@@ -134,8 +140,6 @@ def parse_credential(
     try:
         model = cls.from_json(data, check_references=check_references)
     except ValidationError as exc:
-        raise CredentialError(
-            f"invalid {cls.__name__}", validation_details(exc, data)
-        ) from exc
+        raise CredentialError(f"invalid {cls.__name__}", validation_details(exc, data)) from exc
     assert isinstance(model, AchievementCredential | EndorsementCredential | ClrCredential)
     return model

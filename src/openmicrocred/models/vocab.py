@@ -17,41 +17,113 @@ __all__ = [
 ]
 
 ACHIEVEMENT_TYPES: frozenset[str] = frozenset(
-    """Achievement ApprenticeshipCertificate Assessment Assignment AssociateDegree Award Badge
-    BachelorDegree Certificate CertificateOfCompletion Certification CommunityService Competency
-    Course CoCurricular Degree Diploma DoctoralDegree Fieldwork GeneralEducationDevelopment
-    JourneymanCertificate LearningProgram License Membership ProfessionalDoctorate
-    QualityAssuranceCredential MasterCertificate MasterDegree MicroCredential ResearchDoctorate
-    SecondarySchoolDiploma""".split()
+    [
+        "Achievement",
+        "ApprenticeshipCertificate",
+        "Assessment",
+        "Assignment",
+        "AssociateDegree",
+        "Award",
+        "Badge",
+        "BachelorDegree",
+        "Certificate",
+        "CertificateOfCompletion",
+        "Certification",
+        "CommunityService",
+        "Competency",
+        "Course",
+        "CoCurricular",
+        "Degree",
+        "Diploma",
+        "DoctoralDegree",
+        "Fieldwork",
+        "GeneralEducationDevelopment",
+        "JourneymanCertificate",
+        "LearningProgram",
+        "License",
+        "Membership",
+        "ProfessionalDoctorate",
+        "QualityAssuranceCredential",
+        "MasterCertificate",
+        "MasterDegree",
+        "MicroCredential",
+        "ResearchDoctorate",
+        "SecondarySchoolDiploma",
+    ]
 )
 """``AchievementType`` (extensible)."""
 
 ALIGNMENT_TARGET_TYPES: frozenset[str] = frozenset(
-    """ceasn:Competency ceterms:Credential CFItem CFRubric CFRubricCriterion
-    CFRubricCriterionLevel CTDL""".split()
+    [
+        "ceasn:Competency",
+        "ceterms:Credential",
+        "CFItem",
+        "CFRubric",
+        "CFRubricCriterion",
+        "CFRubricCriterionLevel",
+        "CTDL",
+    ]
 )
 """``AlignmentTargetType`` (extensible)."""
 
 RESULT_TYPES: frozenset[str] = frozenset(
-    """GradePointAverage LetterGrade Percent PerformanceLevel PredictedScore RawScore Result
-    RubricCriterion RubricCriterionLevel RubricScore ScaledScore Status""".split()
+    [
+        "GradePointAverage",
+        "LetterGrade",
+        "Percent",
+        "PerformanceLevel",
+        "PredictedScore",
+        "RawScore",
+        "Result",
+        "RubricCriterion",
+        "RubricCriterionLevel",
+        "RubricScore",
+        "ScaledScore",
+        "Status",
+    ]
 )
 """``ResultType`` (extensible)."""
 
 RESULT_STATUS_TYPES: frozenset[str] = frozenset(
-    "Completed Enrolled Failed InProgress OnHold Provisional Withdrew".split()
+    ["Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew"]
 )
 """``ResultStatusType`` (closed)."""
 
 IDENTIFIER_TYPES: frozenset[str] = frozenset(
-    """name sourcedId systemId productId userName accountId emailAddress
-    nationalIdentityNumber isbn issn lisSourcedId oneRosterSourcedId sisSourcedId ltiContextId
-    ltiDeploymentId ltiToolId ltiPlatformId ltiUserId identifier""".split()
+    [
+        "name",
+        "sourcedId",
+        "systemId",
+        "productId",
+        "userName",
+        "accountId",
+        "emailAddress",
+        "nationalIdentityNumber",
+        "isbn",
+        "issn",
+        "lisSourcedId",
+        "oneRosterSourcedId",
+        "sisSourcedId",
+        "ltiContextId",
+        "ltiDeploymentId",
+        "ltiToolId",
+        "ltiPlatformId",
+        "ltiUserId",
+        "identifier",
+    ]
 )
 """``IdentifierTypeEnum`` (extensible), used by IdentityObject and IdentifierEntry."""
 
 ASSOCIATION_TYPES: frozenset[str] = frozenset(
-    """exactMatchOf isChildOf isParentOf isPartOf isPeerOf isRelatedTo precedes
-    replacedBy""".split()
+    [
+        "exactMatchOf",
+        "isChildOf",
+        "isParentOf",
+        "isPartOf",
+        "isPeerOf",
+        "isRelatedTo",
+        "precedes",
+        "replacedBy",
+    ]
 )
 """CLR 2.0 ``AssociationType`` (closed)."""

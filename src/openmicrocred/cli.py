@@ -1,0 +1,119 @@
+"""The ``openmicrocred`` command line. The only module that prints or exits.
+
+Exit codes: 0 success, 1 the document is invalid, 2 unusable input or usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+__all__ = ["main"]
+
+
+def _read_json(source: str) -> object:
+    raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    return json.loads(raw)
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from .demo import run_demo
+
+    return run_demo(Path(args.dir), stream=out)
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .errors import OpenMicrocredError
+    from .jsonld import check_safe
+    from .models import parse_credential
+    from .schema import schema_errors
+
+    worst = 0
+    for source in args.files:
+        try:
+            data = _read_json(source)
+        except (OSError, ValueError) as exc:
+            print(f"{source}: cannot read JSON: {exc}", file=sys.stderr)
+            worst = 2
+            continue
+        problems: list[str] = []
+        try:
+            parse_credential(data)  # type: ignore[arg-type]
+        except OpenMicrocredError as exc:
+            problems.append(f"model: {exc}")
+        if isinstance(data, dict):
+            try:
+                problems += [f"schema: {e}" for e in schema_errors(data)]
+            except ValueError as exc:
+                problems.append(f"schema: {exc}")
+            try:
+                check_safe(data)
+            except OpenMicrocredError as exc:
+                problems.append(f"json-ld: {exc}")
+        if problems:
+            worst = max(worst, 1)
+            print(f"{source}: INVALID", file=out)
+            for p in problems:
+                print("  " + p.replace("\n", "\n  "), file=out)
+        else:
+            print(f"{source}: ok (model, 1EdTech schema, JSON-LD safe mode)", file=out)
+    return worst
+
+
+def _cmd_contexts(args: argparse.Namespace, out: TextIO) -> int:
+    from .documents import bundled_contexts
+
+    for url, ctx in sorted(bundled_contexts().items()):
+        print(f"{ctx.sha256[:16]}  {len(ctx.data):6d}  {url}", file=out)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="openmicrocred",
+        description="Issue, sign, verify and revoke Open Badges 3.0 micro-credentials.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="build and check a KMUTT-style micro-credential")
+    demo.add_argument(
+        "dir",
+        nargs="?",
+        default="openmicrocred-demo",
+        help="folder to write into (default: ./openmicrocred-demo)",
+    )
+    demo.set_defaults(func=_cmd_demo)
+
+    check = sub.add_parser(
+        "check", help="check credential JSON files: model, 1EdTech schema, JSON-LD safe mode"
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="a JSON file, or - for stdin")
+    check.set_defaults(func=_cmd_check)
+
+    contexts = sub.add_parser("contexts", help="list the bundled JSON-LD contexts")
+    contexts.set_defaults(func=_cmd_contexts)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.func(args, sys.stdout)
+    except KeyboardInterrupt:
+        return 2
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
