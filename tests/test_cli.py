@@ -64,3 +64,24 @@ def test_module_entry_point_and_example_script() -> None:
         check=True,
     )
     assert json.loads(example.stdout)["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+
+
+def test_canon_prints_nquads_and_hash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = SPEC / "test-vectors" / "ob3"
+    assert main(["canon", str(folder / "credential.unsigned.json")]) == 0
+    assert capsys.readouterr().out == (folder / "document-canon.txt").read_text()
+    assert main(["canon", "--hash", str(folder / "credential.unsigned.json")]) == 0
+    vector = json.loads((folder / "vector.json").read_text())
+    assert capsys.readouterr().out.strip() == vector["documentHashHex"]
+    nq = tmp_path / "in.nq"
+    nq.write_text("_:x <https://example.org/p> _:y .\n")
+    assert main(["canon", "--hash-algorithm", "sha384", str(nq)]) == 0
+    line = capsys.readouterr().out
+    assert sorted(line.split()[::2][:2]) == ["_:c14n0", "_:c14n1"]
+    assert line.endswith(" <https://example.org/p> " + line.split()[2] + " .\n")
+    bad = json.loads((folder / "credential.unsigned.json").read_text())
+    bad["undefinedTerm"] = 1
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    assert main(["canon", str(path)]) == 1
+    assert "$.undefinedTerm" in capsys.readouterr().err

@@ -63,6 +63,39 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return worst
 
 
+def _cmd_canon(args: argparse.Namespace, out: TextIO) -> int:
+    import hashlib
+
+    from .canon import canonicalize, canonicalize_document, parse_nquads
+    from .errors import OpenMicrocredError
+
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{args.file}: cannot read: {exc}", file=sys.stderr)
+        return 2
+    try:
+        try:
+            document = json.loads(text)
+        except ValueError:
+            result = canonicalize(parse_nquads(text), hash_algorithm=args.hash_algorithm)
+        else:
+            if not isinstance(document, dict):
+                print(f"{args.file}: a JSON-LD document must be a JSON object", file=sys.stderr)
+                return 2
+            result = canonicalize_document(document, hash_algorithm=args.hash_algorithm)
+    except OpenMicrocredError as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
+    if args.hash:
+        digest = hashlib.new(args.hash_algorithm, result.nquads.encode("utf-8")).hexdigest()
+        print(digest, file=out)
+    else:
+        out.write(result.nquads)
+    return 0
+
+
 def _cmd_contexts(args: argparse.Namespace, out: TextIO) -> int:
     from .documents import bundled_contexts
 
@@ -93,6 +126,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="a JSON file, or - for stdin")
     check.set_defaults(func=_cmd_check)
+
+    canon = sub.add_parser(
+        "canon",
+        help="print the RDFC-1.0 canonical N-Quads (what a proof signs) of a document",
+        description="Canonicalize a JSON-LD document (expanded offline, in safe mode) or an "
+        "N-Quads file with RDFC-1.0, and print the canonical N-Quads or their hash.",
+    )
+    canon.add_argument("file", metavar="FILE", help="JSON-LD or N-Quads file, or - for stdin")
+    canon.add_argument(
+        "--hash-algorithm",
+        choices=["sha256", "sha384"],
+        default="sha256",
+        help="hash used by the algorithm and by --hash (default: sha256)",
+    )
+    canon.add_argument(
+        "--hash",
+        action="store_true",
+        help="print the hash of the canonical N-Quads instead of the N-Quads",
+    )
+    canon.set_defaults(func=_cmd_canon)
 
     contexts = sub.add_parser("contexts", help="list the bundled JSON-LD contexts")
     contexts.set_defaults(func=_cmd_contexts)

@@ -23,7 +23,7 @@ from .errors import DocumentLoaderError, OpenMicrocredError, SafeModeError
 from .models.parse import json_path
 from .types import DocumentLoader, JSONObject
 
-__all__ = ["JsonLdError", "check_safe", "expand", "processing_options"]
+__all__ = ["JsonLdError", "check_safe", "expand", "processing_options", "to_rdf_dataset"]
 
 
 class JsonLdError(OpenMicrocredError):
@@ -266,6 +266,32 @@ def expand(
         raise _json_ld_error(exc) from exc
     except RecursionError:
         raise JsonLdError("document is nested too deeply") from None
+
+
+def to_rdf_dataset(
+    document: JSONObject,
+    *,
+    loader: DocumentLoader = DEFAULT_LOADER,
+    safe: bool = True,
+) -> dict[str, list[dict[str, Any]]]:
+    """Convert a JSON-LD document to pyld's RDF dataset form, expanding it in safe mode.
+
+    :raises SafeModeError: as :func:`expand`.
+    :return: graph name (``"@default"`` for the default graph) -> pyld triples.
+    """
+    if not isinstance(document, dict):
+        raise TypeError(f"document must be a JSON object, not {type(document).__name__}")
+    processor = _SafeProcessor() if safe else _pyld.JsonLdProcessor()
+    source = _annotate(document, ()) if safe else copy.deepcopy(document)
+    try:
+        dataset = processor.to_rdf(source, processing_options(loader))
+    except OpenMicrocredError:
+        raise
+    except _pyld.JsonLdError as exc:
+        raise _json_ld_error(exc) from exc
+    except RecursionError:
+        raise JsonLdError("document is nested too deeply") from None
+    return cast(dict[str, list[dict[str, Any]]], dataset)
 
 
 def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> None:
