@@ -1,0 +1,197 @@
+"""Dereference verification methods and check what they are authorised for.
+
+A verification method is trusted only through the document of its controller: the
+``did:key`` itself, the ``did.json`` of a ``did:web``, or the controller document at an https
+URL (W3C Controlled Identifiers). The method must be listed there under the proof purpose
+(``assertionMethod`` for credentials) and controlled by that document's subject. A key is
+never trusted merely because it appears in a URL fragment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import KeyFormatError, ResolutionError
+from ..fetch import FetchError, Fetcher
+from ..keys import (
+    ECPublicKey,
+    Ed25519PublicKey,
+    RSAPublicKey,
+    public_key_from_jwk,
+    public_key_from_multibase,
+)
+from .key import did_key_document
+from .web import did_web_url
+
+__all__ = ["Resolver", "VerificationMethod"]
+
+PublicKey = Ed25519PublicKey | RSAPublicKey | ECPublicKey
+
+_KEY_TYPES = {"Multikey", "Ed25519VerificationKey2020", "JsonWebKey", "JsonWebKey2020",
+              "Ed25519VerificationKey2018"}
+
+
+@dataclass(frozen=True)
+class VerificationMethod:
+    """A dereferenced verification method: its id, type, controller and public key."""
+
+    id: str
+    type: str
+    controller: str
+    key: PublicKey
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+class Resolver:
+    """Resolves DIDs and verification methods.
+
+    Offline by default: did:key works everywhere; did:web and https documents need a
+    :class:`~openmicrocred.fetch.Fetcher` with a client (or local ``resources``).
+
+    :param fetcher: used for did:web and https documents.
+    :param documents: extra documents by URL or DID (for tests and pinned issuers).
+    """
+
+    def __init__(
+        self, fetcher: Fetcher | None = None, *, documents: dict[str, Any] | None = None
+    ) -> None:
+        self.fetcher = fetcher or Fetcher()
+        self._documents = dict(documents or {})
+
+    def resolve(self, did_or_url: str) -> dict[str, Any]:
+        """The DID document or controller document for a DID or https URL (no fragment).
+
+        :raises ResolutionError: unsupported method, unreachable, or not a JSON object.
+        """
+        base = did_or_url.split("#", 1)[0]
+        if base in self._documents:
+            document = self._documents[base]
+        elif base.startswith("did:key:"):
+            document = did_key_document(base)
+        elif base.startswith("did:web:"):
+            document = self._fetch(did_web_url(base), base)
+        elif base.startswith("https://") or base.startswith("http://"):
+            document = self._fetch(base, base)
+        else:
+            method = ":".join(base.split(":")[:2])
+            raise ResolutionError(f"cannot resolve {base!r}: unsupported method {method!r}")
+        if not isinstance(document, dict):
+            raise ResolutionError(f"the document for {base!r} is not a JSON object")
+        if document.get("id") != base:
+            raise ResolutionError(
+                f"the document fetched for {base!r} has id {document.get('id')!r}; it must "
+                "be the identifier that was resolved"
+            )
+        return document
+
+    def _fetch(self, url: str, base: str) -> Any:
+        try:
+            return self.fetcher.get_json(url)
+        except FetchError as exc:
+            raise ResolutionError(f"cannot resolve {base!r}: {exc.reason}") from None
+
+    def verification_method(
+        self, method_id: str, *, purpose: str = "assertionMethod"
+    ) -> VerificationMethod:
+        """Dereference ``method_id`` and check it is authorised for ``purpose``.
+
+        :raises ResolutionError: the controller document cannot be had, does not contain the
+            method, or does not authorise it for ``purpose``; or the key cannot be read.
+        """
+        if "#" not in method_id and not method_id.startswith("did:key:"):
+            raise ResolutionError(
+                f"verification method {method_id!r} has no fragment; expected "
+                "'<controller>#<key id>'"
+            )
+        controller_id = method_id.split("#", 1)[0]
+        if method_id.startswith("did:key:") and "#" not in method_id:
+            method_id = f"{method_id}#{method_id.removeprefix('did:key:')}"
+        document = self.resolve(controller_id)
+        method = self._find(document, method_id)
+        if method is None:
+            raise ResolutionError(f"{controller_id!r} does not list {method_id!r}")
+        if method.get("controller") != document["id"]:
+            raise ResolutionError(
+                f"verification method {method_id!r} is controlled by "
+                f"{method.get('controller')!r}, not by {document['id']!r}"
+            )
+        if not self._authorised(document, method_id, purpose):
+            raise ResolutionError(
+                f"{document['id']!r} does not authorise {method_id!r} for {purpose}"
+            )
+        return VerificationMethod(method_id, str(method.get("type")), document["id"],
+                                  self._key(method))
+
+    def _absolute(self, document: dict[str, Any], ref: str) -> str:
+        return f"{document['id']}{ref}" if ref.startswith("#") else ref
+
+    def _find(self, document: dict[str, Any], method_id: str) -> dict[str, Any] | None:
+        candidates = list(_as_list(document.get("verificationMethod")))
+        for relation in ("assertionMethod", "authentication"):
+            candidates += [m for m in _as_list(document.get(relation)) if isinstance(m, dict)]
+        for method in candidates:
+            if isinstance(method, dict) and self._absolute(document, str(method.get("id", ""))) == (
+                method_id
+            ):
+                method = dict(method)
+                method["id"] = method_id
+                if isinstance(method.get("controller"), str):
+                    method["controller"] = self._absolute(document, method["controller"])
+                return method
+        return None
+
+    def _authorised(self, document: dict[str, Any], method_id: str, purpose: str) -> bool:
+        for entry in _as_list(document.get(purpose)):
+            ref = entry.get("id") if isinstance(entry, dict) else entry
+            if isinstance(ref, str) and self._absolute(document, ref) == method_id:
+                return True
+        return False
+
+    @staticmethod
+    def _key(method: dict[str, Any]) -> PublicKey:
+        kind = method.get("type")
+        if kind not in _KEY_TYPES:
+            raise ResolutionError(f"unsupported verification method type {kind!r}")
+        try:
+            if "publicKeyMultibase" in method:
+                if kind == "Ed25519VerificationKey2020":
+                    return Ed25519PublicKey.from_multibase(str(method["publicKeyMultibase"]))
+                return public_key_from_multibase(str(method["publicKeyMultibase"]))
+            if "publicKeyJwk" in method:
+                jwk = method["publicKeyJwk"]
+                if isinstance(jwk, dict) and "d" in jwk:
+                    raise ResolutionError("a published JWK must not contain a private key")
+                return public_key_from_jwk(jwk)
+        except KeyFormatError as exc:
+            raise ResolutionError(f"cannot read the key of {method.get('id')!r}: {exc}") from None
+        raise ResolutionError(f"verification method {method.get('id')!r} has no public key")
+
+    def jwt_key(self, kid: str) -> PublicKey:
+        """The key a VC-JWT ``kid`` names: a verification method (DID URL or https URL with
+        a fragment) or an https URL serving a JWK or a JWK set.
+
+        :raises ResolutionError: as :meth:`verification_method`, or no usable key.
+        """
+        if kid.startswith("did:") or "#" in kid:
+            return self.verification_method(kid).key
+        try:
+            document = self.fetcher.get_json(kid)
+        except FetchError as exc:
+            raise ResolutionError(f"cannot fetch key {kid!r}: {exc.reason}") from None
+        keys = document.get("keys") if isinstance(document, dict) else None
+        if isinstance(keys, list):
+            if len(keys) != 1:
+                raise ResolutionError(f"the JWK set at {kid!r} must hold exactly one key")
+            document = keys[0]
+        if not isinstance(document, dict) or "d" in document:
+            raise ResolutionError(f"{kid!r} does not serve a public JWK")
+        try:
+            return public_key_from_jwk(document)
+        except KeyFormatError as exc:
+            raise ResolutionError(f"cannot read the key at {kid!r}: {exc}") from None

@@ -1,0 +1,79 @@
+"""The cryptosuite interface and the registry that selects suites by name."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Protocol
+
+from ..errors import UnsupportedSuiteError
+from ..types import DocumentLoader, JSONObject
+
+__all__ = ["Cryptosuite", "SuiteRegistry", "combined_hash"]
+
+
+class Cryptosuite(Protocol):
+    """A Data Integrity cryptosuite (or legacy Linked Data signature suite), as the spec's
+    steps: transform the document, canonicalize the proof configuration, hash both."""
+
+    proof_type: str
+    """The proof ``type``: ``DataIntegrityProof`` or a legacy suite name."""
+
+    cryptosuite: str | None
+    """The ``cryptosuite`` value, or ``None`` for legacy proof types."""
+
+    can_sign: bool
+    """Whether this library issues proofs with the suite (some are verify-only)."""
+
+    def transform(self, document: JSONObject, *, loader: DocumentLoader) -> str:
+        """Canonicalize the unsecured document."""
+        ...
+
+    def configure(self, proof_config: JSONObject, *, loader: DocumentLoader) -> str:
+        """Canonicalize the proof configuration (already carrying the document's context)."""
+        ...
+
+    def hash(self, transformed: str, canonical_config: str) -> bytes:
+        """The bytes that are signed."""
+        ...
+
+
+def combined_hash(transformed: str, canonical_config: str) -> bytes:
+    """SHA-256(proof configuration) followed by SHA-256(document), as the EdDSA suites sign."""
+    return (
+        hashlib.sha256(canonical_config.encode("utf-8")).digest()
+        + hashlib.sha256(transformed.encode("utf-8")).digest()
+    )
+
+
+class SuiteRegistry:
+    """Suites by (proof type, cryptosuite). Every call that selects a suite takes one.
+
+    :param suites: the suites to register.
+    """
+
+    def __init__(self, suites: Iterable[Cryptosuite] = ()) -> None:
+        self._suites: dict[tuple[str, str | None], Cryptosuite] = {}
+        for suite in suites:
+            self.register(suite)
+
+    def register(self, suite: Cryptosuite) -> None:
+        """Add (or replace) a suite."""
+        self._suites[(suite.proof_type, suite.cryptosuite)] = suite
+
+    def names(self) -> list[str]:
+        """Registered suites as ``type`` or ``type/cryptosuite``."""
+        return sorted(f"{t}/{c}" if c else t for t, c in self._suites)
+
+    def get(self, proof_type: str, cryptosuite: str | None) -> Cryptosuite:
+        """The suite for a proof.
+
+        :raises UnsupportedSuiteError: no such suite here.
+        """
+        suite = self._suites.get((proof_type, cryptosuite))
+        if suite is None:
+            label = f"{proof_type} / {cryptosuite}" if cryptosuite else proof_type
+            raise UnsupportedSuiteError(
+                f"unsupported proof suite {label!r} (supported: {', '.join(self.names())})"
+            )
+        return suite
