@@ -127,8 +127,11 @@ class Fetcher:
                 if not self.policy.allow_loopback:
                     raise FetchError(url, "refusing to fetch from a loopback address")
             elif (
-                address.is_private or address.is_link_local or address.is_reserved
-                or address.is_multicast or address.is_unspecified
+                address.is_private
+                or address.is_link_local
+                or address.is_reserved
+                or address.is_multicast
+                or address.is_unspecified
             ) and not self.policy.allow_private:
                 raise FetchError(url, f"refusing to fetch from private address {address}")
 
@@ -197,7 +200,9 @@ class Fetcher:
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if size > self.policy.max_bytes:
-                            raise FetchError(url, f"response larger than {self.policy.max_bytes} bytes")
+                            raise FetchError(
+                                url, f"response larger than {self.policy.max_bytes} bytes"
+                            )
                         if time.monotonic() > deadline:
                             raise FetchError(url, f"took longer than {self.policy.timeout} s")
                         chunks.append(chunk)

@@ -124,6 +124,11 @@ class Ed25519PublicKey:
     def to_jwk(self) -> dict[str, str]:
         return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(self.raw)}
 
+    @property
+    def cryptography_key(self) -> ed25519.Ed25519PublicKey:
+        """The underlying ``cryptography`` public key object."""
+        return self._key
+
     def verify(self, signature: bytes, data: bytes) -> None:
         try:
             self._key.verify(signature, data)
@@ -248,12 +253,14 @@ class Ed25519Key(_PrivateKeyFile):
 
     def sign(self, data: bytes) -> bytes:
         """An Ed25519 signature of ``data``."""
-        return self._private.sign(data)
+        signature: bytes = self._private.sign(data)
+        return signature
 
     def secret_multibase(self) -> str:
         """``secretKeyMultibase`` of this key. Handle with care: it is the private key."""
         seed = self._private.private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
         return multibase_encode(ED25519_PRIV + seed)
@@ -261,7 +268,8 @@ class Ed25519Key(_PrivateKeyFile):
     def private_jwk(self) -> dict[str, str]:
         """The private key as a JWK (with ``d``). Handle with care."""
         seed = self._private.private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
         return {**self.public_key.to_jwk(), "d": b64url_encode(seed)}
@@ -305,6 +313,11 @@ class RSAPublicKey:
         except ValueError as exc:
             raise KeyFormatError(f"invalid RSA JWK: {exc}") from None
 
+    @property
+    def cryptography_key(self) -> rsa.RSAPublicKey:
+        """The underlying ``cryptography`` public key object."""
+        return self._key
+
     def to_jwk(self) -> dict[str, str]:
         numbers = self._key.public_numbers()
         return {
@@ -345,7 +358,8 @@ class RSAKey(_PrivateKeyFile):
         return cls(private)
 
     def sign(self, data: bytes) -> bytes:
-        return self._private.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        signature: bytes = self._private.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        return signature
 
     def __repr__(self) -> str:
         return f"RSAKey({self._private.key_size} bits)"
@@ -379,6 +393,11 @@ class ECPublicKey:
             return cls(ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), data))
         except ValueError as exc:
             raise KeyFormatError(f"invalid P-256 point: {exc}") from None
+
+    @property
+    def cryptography_key(self) -> ec.EllipticCurvePublicKey:
+        """The underlying ``cryptography`` public key object."""
+        return self._key
 
     def to_jwk(self) -> dict[str, str]:
         numbers = self._key.public_numbers()

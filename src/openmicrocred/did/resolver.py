@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import KeyFormatError, ResolutionError
-from ..fetch import FetchError, Fetcher
+from ..fetch import Fetcher, FetchError
 from ..keys import (
     ECPublicKey,
     Ed25519PublicKey,
@@ -28,8 +28,13 @@ __all__ = ["Resolver", "VerificationMethod"]
 
 PublicKey = Ed25519PublicKey | RSAPublicKey | ECPublicKey
 
-_KEY_TYPES = {"Multikey", "Ed25519VerificationKey2020", "JsonWebKey", "JsonWebKey2020",
-              "Ed25519VerificationKey2018"}
+_KEY_TYPES = {
+    "Multikey",
+    "Ed25519VerificationKey2020",
+    "JsonWebKey",
+    "JsonWebKey2020",
+    "Ed25519VerificationKey2018",
+}
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,9 @@ class Resolver:
             raise ResolutionError(
                 f"{document['id']!r} does not authorise {method_id!r} for {purpose}"
             )
-        return VerificationMethod(method_id, str(method.get("type")), document["id"],
-                                  self._key(method))
+        return VerificationMethod(
+            method_id, str(method.get("type")), document["id"], self._key(method)
+        )
 
     def _absolute(self, document: dict[str, Any], ref: str) -> str:
         return f"{document['id']}{ref}" if ref.startswith("#") else ref

@@ -63,8 +63,12 @@ def did_web_document(
     if len(names) != len(keys):
         raise ValueError("give one fragment per key")
     methods = [
-        {"id": f"{did}#{name}", "type": "Multikey", "controller": did,
-         "publicKeyMultibase": key.multibase}
+        {
+            "id": f"{did}#{name}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.multibase,
+        }
         for name, key in zip(names, keys, strict=True)
     ]
     ids = [m["id"] for m in methods]

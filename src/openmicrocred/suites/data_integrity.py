@@ -79,8 +79,8 @@ def _with_previous(
     if len(matching) != len(wanted):
         raise InvalidProofError(f"previousProof names proofs that are not present: {wanted}")
     document = dict(unsecured)
-    document["proof"] = matching[0] if len(matching) == 1 and isinstance(previous, str) else (
-        matching
+    document["proof"] = (
+        matching[0] if len(matching) == 1 and isinstance(previous, str) else (matching)
     )
     return document
 
@@ -142,7 +142,9 @@ def add_proof(
     """
     suite = registry.get("DataIntegrityProof", cryptosuite)
     if not suite.can_sign:
-        raise SuiteError(f"{cryptosuite!r} is accepted for verifying only; sign with eddsa-rdfc-2022")
+        raise SuiteError(
+            f"{cryptosuite!r} is accepted for verifying only; sign with eddsa-rdfc-2022"
+        )
     secured = copy.deepcopy(document)
     existing = _proofs(secured)
     secured.pop("proof", None)
@@ -194,7 +196,9 @@ def _check_times(proof: JSONObject, now: datetime, skew: timedelta) -> None:
             try:
                 parse_datetime(str(proof[name]))
             except ValueError:
-                raise InvalidProofError(f"proof {name} {proof[name]!r} is not a date-time") from None
+                raise InvalidProofError(
+                    f"proof {name} {proof[name]!r} is not a date-time"
+                ) from None
     if "created" in proof and parse_datetime(str(proof["created"])) > now + skew:
         raise InvalidProofError(f"proof created {proof['created']} is in the future")
     if "expires" in proof and parse_datetime(str(proof["expires"])) < now - skew:
@@ -302,16 +306,28 @@ def verify_proofs(
     results: list[ProofResult] = []
     for index, proof in enumerate(proofs):
         vm = proof.get("verificationMethod")
-        base = ProofResult(index, str(proof.get("type")), proof.get("cryptosuite"),
-                           vm if isinstance(vm, str) else None, None)
+        base = ProofResult(
+            index,
+            str(proof.get("type")),
+            proof.get("cryptosuite"),
+            vm if isinstance(vm, str) else None,
+            None,
+        )
         try:
             signed = unsecured
             if "previousProof" in proof:
                 signed = _with_previous(unsecured, proofs, proof["previousProof"])
             method = verify_proof(
-                signed, proof, resolver=resolver, registry=registry, loader=loader,
-                purpose=purpose, challenge=challenge, domain=domain,
-                expected_controller=expected_controller, now=now,
+                signed,
+                proof,
+                resolver=resolver,
+                registry=registry,
+                loader=loader,
+                purpose=purpose,
+                challenge=challenge,
+                domain=domain,
+                expected_controller=expected_controller,
+                now=now,
             )
         except (OpenMicrocredError, ResolutionError) as exc:
             results.append(ProofResult(**{**base.__dict__, "error": exc}))

@@ -1,0 +1,272 @@
+"""VC-JWT: Open Badges 3.0 credentials secured as a compact JWS (OB 3.0 §8.2, "JSON Web Token
+Proof Format"; VC-JOSE-COSE for the ``vc+jwt`` media types).
+
+Signing: the payload is the credential plus the registered claims OB 3.0 asks for (``iss`` =
+issuer id, ``jti`` = credential id, ``nbf`` = ``validFrom``, ``sub`` = subject id, ``exp`` =
+``validUntil``); the header carries ``alg``, ``kid`` (the verification method) and
+``typ: JWT``. Verifying accepts the VC 2.0 form (the credential is the payload) and the
+VC 1.1 form (a ``vc`` claim), keys by ``kid`` or ``jwk``, and EdDSA, RS256 and ES256. It
+rejects ``alg: none``, any algorithm that does not fit the key (algorithm confusion),
+unknown critical headers, and claims that contradict the credential.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import jwt
+
+from .._encoding import b64url_encode
+from ..did.resolver import Resolver
+from ..errors import InvalidProofError, KeyFormatError
+from ..keys import (
+    ECPublicKey,
+    Ed25519PublicKey,
+    RSAPublicKey,
+    SigningKey,
+    public_key_from_jwk,
+)
+from ..models._base import parse_datetime
+from ..types import JSONObject
+
+__all__ = ["JWTResult", "sign_jwt", "verify_jwt"]
+
+_ALGORITHMS = {"EdDSA", "RS256", "ES256"}
+_TYPES = {"JWT", "vc+jwt", "vc+ld+jwt", "vc-ld+jwt"}
+_CONTENT_TYPES = {"vc", "vc+ld+json", "vc-ld+json", "application/vc+ld+json", "vc+json"}
+_HEADERS = {"alg", "kid", "jwk", "typ", "cty"}
+
+PublicKey = Ed25519PublicKey | RSAPublicKey | ECPublicKey
+
+
+def _issuer_id(credential: JSONObject) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        value = issuer.get("id")
+        return value if isinstance(value, str) else None
+    return issuer if isinstance(issuer, str) else None
+
+
+def _subject_id(credential: JSONObject) -> str | None:
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict) and isinstance(subject.get("id"), str):
+        return str(subject["id"])
+    return None
+
+
+def _numeric_date(value: Any) -> int | None:
+    if not isinstance(value, str):
+        return None
+    return int(parse_datetime(value).timestamp())
+
+
+def sign_jwt(
+    credential: JSONObject,
+    key: SigningKey,
+    *,
+    kid: str | None = None,
+    embed_jwk: bool = False,
+) -> str:
+    """Secure a credential as a VC-JWT (compact JWS).
+
+    :param key: an :class:`~openmicrocred.keys.Ed25519Key` (EdDSA), ``RSAKey`` (RS256) or
+        ``P256Key`` (ES256).
+    :param kid: the verification method id for the ``kid`` header (default: the key's
+        did:key method for an Ed25519 key).
+    :param embed_jwk: put the public key in a ``jwk`` header instead of ``kid``.
+    :raises ValueError: no ``kid`` given for a non-Ed25519 key, and ``embed_jwk`` is off.
+    """
+    header: dict[str, Any] = {"alg": key.algorithm, "typ": "JWT"}
+    if embed_jwk:
+        header["jwk"] = key.public_key.to_jwk()
+    else:
+        if kid is None:
+            kid = getattr(key, "verification_method", None)
+        if kid is None:
+            raise ValueError("give kid= (the verification method of the key) or embed_jwk=True")
+        header["kid"] = kid
+    payload = dict(credential)
+    claims: dict[str, Any] = {
+        "iss": _issuer_id(credential),
+        "jti": credential.get("id"),
+        "sub": _subject_id(credential),
+        "nbf": _numeric_date(credential.get("validFrom") or credential.get("issuanceDate")),
+        "exp": _numeric_date(credential.get("validUntil") or credential.get("expirationDate")),
+    }
+    payload.update({k: v for k, v in claims.items() if v is not None})
+    signing_input = (
+        b64url_encode(json.dumps(header, separators=(",", ":")).encode())
+        + "."
+        + b64url_encode(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
+    )
+    return signing_input + "." + b64url_encode(key.sign(signing_input.encode("ascii")))
+
+
+@dataclass(frozen=True)
+class JWTResult:
+    """A verified VC-JWT: the credential, the header, and where the key came from."""
+
+    credential: JSONObject
+    header: JSONObject
+    payload: JSONObject
+    key: PublicKey
+    key_source: str
+    """``"kid"`` (dereferenced), ``"jwk"`` (embedded, not bound to the issuer) or
+    ``"given"`` (supplied by the caller)."""
+    controller: str | None
+    """The controller of the ``kid`` verification method, if it was a DID or controller
+    document; ``None`` when the key's owner is unknown."""
+
+
+def _claims_match(payload: JSONObject, credential: JSONObject) -> None:
+    checks = (
+        ("iss", _issuer_id(credential), "the issuer id"),
+        ("jti", credential.get("id"), "the credential id"),
+        ("sub", _subject_id(credential), "the credentialSubject id"),
+    )
+    for claim, expected, what in checks:
+        if claim in payload and expected is not None and payload[claim] != expected:
+            raise InvalidProofError(f"JWT claim {claim!r} does not match {what}")
+    for claim, field_names in (
+        ("nbf", ("validFrom", "issuanceDate")),
+        ("exp", ("validUntil", "expirationDate")),
+    ):
+        if claim not in payload:
+            continue
+        value = payload[claim]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise InvalidProofError(f"JWT claim {claim!r} must be a NumericDate")
+        for name in field_names:
+            if name in credential:
+                try:
+                    expected_time = _numeric_date(credential[name])
+                except ValueError:
+                    raise InvalidProofError(f"credential {name} is not a date-time") from None
+                if expected_time is not None and int(value) != expected_time:
+                    raise InvalidProofError(f"JWT claim {claim!r} does not match {name}")
+
+
+def _credential_from(payload: JSONObject) -> JSONObject:
+    if "vp" in payload:
+        raise InvalidProofError("the JWT holds a presentation ('vp'), not a credential")
+    if "vc" in payload:
+        inner = payload["vc"]
+        if not isinstance(inner, dict):
+            raise InvalidProofError("the 'vc' claim must be a JSON object")
+        credential = dict(inner)
+        # VC-JWT 1.1 moves some properties into registered claims; put them back.
+        if "issuer" not in credential and isinstance(payload.get("iss"), str):
+            credential["issuer"] = payload["iss"]
+        if "id" not in credential and isinstance(payload.get("jti"), str):
+            credential["id"] = payload["jti"]
+        if (
+            "issuanceDate" not in credential
+            and "validFrom" not in credential
+            and isinstance(payload.get("nbf"), int | float)
+        ):
+            stamp = datetime.fromtimestamp(payload["nbf"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            credential["issuanceDate"] = stamp
+        subject = credential.get("credentialSubject")
+        if (
+            isinstance(subject, dict)
+            and "id" not in subject
+            and isinstance(payload.get("sub"), str)
+        ):
+            credential["credentialSubject"] = {"id": payload["sub"], **subject}
+        return credential
+    if "@context" not in payload:
+        raise InvalidProofError("the JWT payload is not a credential (no @context, no 'vc')")
+    return {
+        k: v
+        for k, v in payload.items()
+        if k not in ("iss", "jti", "sub", "nbf", "exp", "iat", "aud")
+    }
+
+
+def verify_jwt(
+    token: str,
+    *,
+    resolver: Resolver | None = None,
+    key: PublicKey | None = None,
+) -> JWTResult:
+    """Verify a VC-JWT's signature and claims and return the credential it secures.
+
+    Dates (``nbf``/``exp`` against the clock) are not judged here: an expired credential is
+    authentic, and the verifier reports its dates separately.
+
+    :param resolver: dereferences ``kid`` (DID URLs, https controller documents and JWK
+        URLs); by default offline (did:key only).
+    :param key: use this public key instead of the header's ``kid``/``jwk``.
+    :raises InvalidProofError: malformed token, disallowed header or algorithm, bad
+        signature, or claims that contradict the credential.
+    :raises ResolutionError: the ``kid`` cannot be dereferenced.
+    """
+    if not isinstance(token, str) or token.count(".") != 2:
+        raise InvalidProofError("not a compact JWS (three base64url parts separated by '.')")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise InvalidProofError(f"unreadable JWS header: {exc}") from None
+    alg = header.get("alg")
+    if alg not in _ALGORITHMS:
+        raise InvalidProofError(f"JWS algorithm {alg!r} is not accepted (use EdDSA, RS256, ES256)")
+    extra = set(header) - _HEADERS
+    if extra:
+        raise InvalidProofError(f"JOSE headers not allowed by OB 3.0: {sorted(extra)}")
+    if "typ" in header and header["typ"] not in _TYPES:
+        raise InvalidProofError(f"JWS typ {header['typ']!r} is not a credential media type")
+    if "cty" in header and header["cty"] not in _CONTENT_TYPES:
+        raise InvalidProofError(f"JWS cty {header['cty']!r} is not a credential media type")
+    controller: str | None = None
+    if key is not None:
+        source = "given"
+    elif isinstance(header.get("kid"), str):
+        resolver = resolver or Resolver()
+        kid = header["kid"]
+        if kid.startswith("did:") or "#" in kid:
+            method = resolver.verification_method(kid)
+            key, controller = method.key, method.controller
+        else:
+            key = resolver.jwt_key(kid)
+        source = "kid"
+    elif isinstance(header.get("jwk"), dict):
+        if "d" in header["jwk"]:
+            raise InvalidProofError("the jwk header contains a private key")
+        try:
+            key = public_key_from_jwk(header["jwk"])
+        except KeyFormatError as exc:
+            raise InvalidProofError(f"unusable jwk header: {exc}") from None
+        source = "jwk"
+    else:
+        raise InvalidProofError("the JWS header has neither 'kid' nor 'jwk'")
+    if key.algorithm != alg:
+        raise InvalidProofError(f"JWS algorithm {alg!r} does not fit a {key.algorithm} key")
+    try:
+        payload = jwt.decode(
+            token,
+            key=key.cryptography_key,
+            algorithms=[alg],
+            options={
+                "verify_signature": True,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+                "verify_iss": False,
+                "verify_jti": False,
+                "verify_sub": False,
+                "require": [],
+            },
+        )
+    except jwt.InvalidSignatureError:
+        raise InvalidProofError("the JWS signature does not verify") from None
+    except jwt.PyJWTError as exc:
+        raise InvalidProofError(f"invalid JWS: {exc}") from None
+    if not isinstance(payload, dict):
+        raise InvalidProofError("the JWT payload is not a JSON object")
+    credential = _credential_from(payload)
+    _claims_match(payload, credential)
+    return JWTResult(credential, header, payload, key, source, controller)
