@@ -41,3 +41,25 @@ def basic() -> dict[str, Any]:
 @pytest.fixture
 def complete() -> dict[str, Any]:
     return load(SPEC / "ob3-complete.unsigned.json")
+
+
+@pytest.fixture
+def https_server(tmp_path: Path) -> Any:
+    from httpserver import serve
+
+    with serve(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def online_fetcher(https_server: Any) -> Any:
+    import ssl
+
+    import httpx
+
+    from openmicrocred.fetch import Fetcher, FetchPolicy
+
+    context = ssl.create_default_context(cafile=str(https_server.ca_file))
+    client = httpx.Client(verify=context)
+    yield Fetcher(client, FetchPolicy(allow_loopback=True, timeout=2.0, max_bytes=50_000))
+    client.close()
