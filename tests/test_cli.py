@@ -19,6 +19,7 @@ def test_demo_writes_a_valid_credential(tmp_path: Path, capsys: pytest.CaptureFi
     text = capsys.readouterr().out
     assert "Data Storytelling" in text
     assert "undefined term refused ..... ok ($.credentialSubject.grade)" in text
+    assert "forged rubric level caught . ok" in text
     written = json.loads((tmp_path / "out" / "data-storytelling.unsigned.json").read_text())
     assert written["credentialSubject"]["achievement"]["achievementType"] == "MicroCredential"
 
@@ -85,3 +86,36 @@ def test_canon_prints_nquads_and_hash(tmp_path: Path, capsys: pytest.CaptureFixt
     path.write_text(json.dumps(bad))
     assert main(["canon", str(path)]) == 1
     assert "$.undefinedTerm" in capsys.readouterr().err
+
+
+def test_demo_runs_twice_in_one_folder(tmp_path: Path) -> None:
+    assert main(["demo", str(tmp_path)]) == 0
+    first = (tmp_path / "issuer-key.pem").read_bytes()
+    assert main(["demo", str(tmp_path)]) == 0
+    assert (tmp_path / "issuer-key.pem").read_bytes() == first
+    assert oct((tmp_path / "issuer-key.pem").stat().st_mode & 0o777) == "0o600"
+
+
+def test_benchmark_script_runs(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "sign_verify.py"),
+            "--repeat",
+            "1",
+            str(SPEC / "ob3-basic.unsigned.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = json.loads(out.stdout.strip())
+    assert set(line) == {
+        "file",
+        "quads",
+        "sign_ms",
+        "verify_ms",
+        "baseline_sign_ms",
+        "baseline_verify_ms",
+    }
+    assert line["quads"] > 10

@@ -407,3 +407,21 @@ def test_eight_threads_verify_concurrently() -> None:
     for t in threads:
         t.join()
     assert failures == []
+
+
+def test_legacy_eddsa_2022_name_verifies() -> None:
+    from openmicrocred.suites import create_proof
+    from openmicrocred.suites.eddsa_rdfc_2022 import EDDSA_2022
+
+    unsigned = load(SPEC / "ob3-basic.unsigned.json")
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-2022",
+        "created": "2023-01-01T00:00:00Z",
+        "verificationMethod": KEY.verification_method,
+        "proofPurpose": "assertionMethod",
+    }
+    signed = {**unsigned, "proof": create_proof(unsigned, options, KEY, suite=EDDSA_2022)}
+    assert _error(signed) is None
+    signed["name"] = "changed"
+    assert _error(signed) is not None

@@ -152,3 +152,39 @@ def test_method_must_be_authorised_and_controlled() -> None:
     assert Resolver(documents={controller: relative}).verification_method(vm).key == key
     with pytest.raises(ResolutionError, match="unsupported method"):
         Resolver().verification_method("did:example:123#key-1")
+
+
+def test_jsonwebkey_and_ed25519_2020_methods() -> None:
+    ed = Ed25519Key.generate().public_key
+    controller = "https://issuer.example/keys"
+    jwk_vm = f"{controller}#jwk-1"
+    legacy_vm = f"{controller}#legacy-1"
+    doc = {
+        "id": controller,
+        "verificationMethod": [
+            {
+                "id": jwk_vm,
+                "type": "JsonWebKey",
+                "controller": controller,
+                "publicKeyJwk": ed.to_jwk(),
+            },
+            {
+                "id": legacy_vm,
+                "type": "Ed25519VerificationKey2020",
+                "controller": controller,
+                "publicKeyMultibase": ed.multibase,
+            },
+        ],
+        "assertionMethod": [jwk_vm, legacy_vm],
+    }
+    resolver = Resolver(documents={controller: doc})
+    assert resolver.verification_method(jwk_vm).key == ed
+    assert resolver.verification_method(legacy_vm).key == ed
+    leaked = json.loads(json.dumps(doc))
+    leaked["verificationMethod"][0]["publicKeyJwk"]["d"] = "AAAA"
+    with pytest.raises(ResolutionError, match="private key"):
+        Resolver(documents={controller: leaked}).verification_method(jwk_vm)
+    odd = json.loads(json.dumps(doc))
+    odd["verificationMethod"][0]["type"] = "X25519KeyAgreementKey2020"
+    with pytest.raises(ResolutionError, match="unsupported verification method type"):
+        Resolver(documents={controller: odd}).verification_method(jwk_vm)

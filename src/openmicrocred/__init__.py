@@ -1,13 +1,23 @@
 """openmicrocred: issue, sign, verify and revoke Open Badges 3.0 micro-credentials.
 
 The facade re-exports the names most programs need; the rest lives in the submodules
-(``openmicrocred.models``, ``.documents``, ``.jsonld``, ``.schema``, ``.errors``).
+(``openmicrocred.models``, ``.documents``, ``.jsonld``, ``.canon``, ``.keys``, ``.did``,
+``.suites``, ``.fetch``, ``.schema``, ``.errors``).
 """
 
 from __future__ import annotations
 
+from .did import Resolver
 from .documents import DEFAULT_LOADER, StaticLoader
-from .errors import CredentialError, OpenMicrocredError, SafeModeError, SchemaValidationError
+from .errors import (
+    CredentialError,
+    InvalidProofError,
+    OpenMicrocredError,
+    SafeModeError,
+    SchemaValidationError,
+)
+from .fetch import Fetcher, FetchPolicy
+from .keys import Ed25519Key, RSAKey
 from .models import (
     Achievement,
     AchievementCredential,
@@ -18,6 +28,8 @@ from .models import (
     Profile,
     parse_credential,
 )
+from .suites import add_proof, verify_proofs
+from .suites.vc_jwt import sign_jwt, verify_jwt
 
 __version__ = "0.1.0"
 
@@ -28,13 +40,23 @@ __all__ = [
     "AchievementSubject",
     "ClrCredential",
     "CredentialError",
+    "Ed25519Key",
     "EndorsementCredential",
+    "FetchPolicy",
+    "Fetcher",
     "IdentityObject",
+    "InvalidProofError",
     "OpenMicrocredError",
     "Profile",
+    "RSAKey",
+    "Resolver",
     "SafeModeError",
     "SchemaValidationError",
     "StaticLoader",
     "__version__",
+    "add_proof",
     "parse_credential",
+    "sign_jwt",
+    "verify_jwt",
+    "verify_proofs",
 ]

@@ -1,9 +1,10 @@
-"""``openmicrocred demo``: a KMUTT-style micro-credential, built, checked and written out.
+"""``openmicrocred demo``: a KMUTT-style micro-credential, built, checked, signed and verified.
 
-What it shows today (foundation release): the typed model of an OB 3.0 micro-credential with
-rubric results, evidence and alignments; its lossless JSON; 1EdTech schema validation; and
-JSON-LD safe mode, including what happens to a term no context defines. Signing, verifying
-and revocation are added by the releases that follow and will extend this demo.
+What it shows today: the typed model of an OB 3.0 micro-credential with rubric results,
+evidence and alignments; its lossless JSON; 1EdTech schema validation; JSON-LD safe mode;
+an issuer key and did:web document; an ``eddsa-rdfc-2022`` proof and a VC-JWT, both verified
+offline against the issuer's published did.json (served from a local copy); and tampering
+caught. Revocation and the full verifier report come with the releases that follow.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from .did import Resolver, did_web_document, did_web_url
 from .errors import SafeModeError
+from .fetch import Fetcher
 from .jsonld import check_safe
+from .keys import Ed25519Key
 from .models import (
     Achievement,
     AchievementCredential,
@@ -30,6 +34,8 @@ from .models import (
     parse_credential,
 )
 from .schema import ACHIEVEMENT_CREDENTIAL_SCHEMA, validate
+from .suites import add_proof, verify_proofs
+from .suites.vc_jwt import sign_jwt, verify_jwt
 
 __all__ = ["build_demo_credential", "run_demo"]
 
@@ -49,10 +55,13 @@ def _levels(criterion: str) -> list[RubricCriterionLevel]:
     ]
 
 
-def build_demo_credential() -> AchievementCredential:
+ISSUER_DID = "did:web:badges.kmutt.ac.th:issuers:kmutt"
+
+
+def build_demo_credential(issuer_id: str = ISSUER_DID) -> AchievementCredential:
     """Build the demo's unsigned micro-credential for one learner."""
     issuer = Profile(
-        id=f"{_BASE}/issuers/kmutt",
+        id=issuer_id,
         name="King Mongkut's University of Technology Thonburi",
         url="https://www.kmutt.ac.th",
     )
@@ -166,5 +175,38 @@ def run_demo(out_dir: Path, *, stream: TextIO) -> int:
         return 1
     except SafeModeError as exc:
         say(f"check: undefined term refused ..... ok ({exc.path})")
-    say("Signing, verification and revocation come with the next releases.")
-    return 0 if round_trip == data else 1
+
+    # The issuer: a key, and the did:web document it publishes.
+    key_file = out_dir / "issuer-key.pem"
+    if key_file.exists():  # a second run keeps the issuer's key
+        key = Ed25519Key.load(key_file)
+    else:
+        key = Ed25519Key.generate()
+        key.save(key_file)
+    did_doc = did_web_document(ISSUER_DID, [key.public_key], fragments=["key-1"])
+    did_json = json.dumps(did_doc, indent=2).encode()
+    (out_dir / "did.json").write_bytes(did_json)
+    method = f"{ISSUER_DID}#key-1"
+    signed = add_proof(data, key, verification_method=method)
+    signed_path = out_dir / "data-storytelling.json"
+    signed_path.write_text(json.dumps(signed, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    token = sign_jwt(data, key, kid=method)
+    (out_dir / "data-storytelling.jwt").write_text(token + "\n", encoding="utf-8")
+    say(f"signed:   {signed_path} (eddsa-rdfc-2022) and data-storytelling.jwt (EdDSA)")
+    say(f"issuer:   {ISSUER_DID} (did.json to publish at {did_web_url(ISSUER_DID)})")
+
+    # Verify offline, with the published did.json answered from the local copy.
+    resolver = Resolver(Fetcher(resources={did_web_url(ISSUER_DID): did_json}))
+    results = verify_proofs(signed, resolver=resolver, expected_controller=ISSUER_DID)
+    ok = bool(results) and all(r.verified for r in results)
+    say(f"check: proof verifies ............. {'ok' if ok else 'FAILED'}")
+    jwt_ok = verify_jwt(token, resolver=resolver).controller == ISSUER_DID
+    say(f"check: VC-JWT verifies ............ {'ok' if jwt_ok else 'FAILED'}")
+    forged = json.loads(json.dumps(signed))
+    forged["credentialSubject"]["result"][0]["achievedLevel"] = (
+        f"{_BASE}/rubrics/data-cleaning/exemplary"
+    )
+    caught = not verify_proofs(forged, resolver=resolver)[0].verified
+    say(f"check: forged rubric level caught . {'ok' if caught else 'FAILED'}")
+    say("Revocation and the full verifier report come with the next releases.")
+    return 0 if (round_trip == data and ok and jwt_ok and caught) else 1

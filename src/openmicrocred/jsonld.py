@@ -205,7 +205,11 @@ def _resolver(loader: DocumentLoader) -> ContextResolver:
 
 def _wrap_loader(loader: DocumentLoader) -> Any:
     def load(url: str, options: Any = None) -> Any:
-        return loader(url, options)
+        document = dict(loader(url, options))
+        # "static" lets pyld keep the processed context in our per-thread, per-loader cache:
+        # a context URL must always mean the same document for a given loader.
+        document.setdefault("tag", "static")
+        return document
 
     return load
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -52,7 +52,10 @@ __all__ = [
 class VerificationKey(Protocol):
     """A public key that checks signatures for one JOSE algorithm."""
 
-    algorithm: str
+    @property
+    def algorithm(self) -> str:
+        """The JOSE algorithm name: ``EdDSA``, ``RS256`` or ``ES256``."""
+        ...
 
     def verify(self, signature: bytes, data: bytes) -> None:
         """Raise :class:`InvalidProofError` unless ``signature`` is valid for ``data``."""
@@ -67,7 +70,10 @@ class VerificationKey(Protocol):
 class SigningKey(Protocol):
     """A private key that signs for one JOSE algorithm."""
 
-    algorithm: str
+    @property
+    def algorithm(self) -> str:
+        """The JOSE algorithm name: ``EdDSA``, ``RS256`` or ``ES256``."""
+        ...
 
     def sign(self, data: bytes) -> bytes:
         """Sign ``data``."""
@@ -85,7 +91,7 @@ class SigningKey(Protocol):
 class Ed25519PublicKey:
     """An Ed25519 public key (``Multikey`` ``z6Mk…``, JWK ``OKP``/``Ed25519``)."""
 
-    algorithm: ClassVar[str] = "EdDSA"
+    algorithm = "EdDSA"
     __slots__ = ("_key", "raw")
 
     def __init__(self, raw: bytes) -> None:
@@ -187,7 +193,7 @@ class _PrivateKeyFile:
 class Ed25519Key(_PrivateKeyFile):
     """An Ed25519 signing key. ``repr`` shows only the public key."""
 
-    algorithm: ClassVar[str] = "EdDSA"
+    algorithm = "EdDSA"
     __slots__ = ("_private", "public_key")
 
     def __init__(self, private: ed25519.Ed25519PrivateKey) -> None:
@@ -294,7 +300,7 @@ class Ed25519Key(_PrivateKeyFile):
 class RSAPublicKey:
     """An RSA public key for RS256 (RSASSA-PKCS1-v1_5 with SHA-256)."""
 
-    algorithm: ClassVar[str] = "RS256"
+    algorithm = "RS256"
     __slots__ = ("_key",)
 
     def __init__(self, key: rsa.RSAPublicKey) -> None:
@@ -339,7 +345,7 @@ class RSAPublicKey:
 class RSAKey(_PrivateKeyFile):
     """An RSA signing key for RS256, the OB 3.0 VC-JWT minimum."""
 
-    algorithm: ClassVar[str] = "RS256"
+    algorithm = "RS256"
     __slots__ = ("_private", "public_key")
 
     def __init__(self, private: rsa.RSAPrivateKey) -> None:
@@ -368,7 +374,7 @@ class RSAKey(_PrivateKeyFile):
 class ECPublicKey:
     """A P-256 public key for ES256."""
 
-    algorithm: ClassVar[str] = "ES256"
+    algorithm = "ES256"
     __slots__ = ("_key",)
 
     def __init__(self, key: ec.EllipticCurvePublicKey) -> None:
@@ -427,7 +433,7 @@ class ECPublicKey:
 class P256Key(_PrivateKeyFile):
     """A P-256 signing key for ES256."""
 
-    algorithm: ClassVar[str] = "ES256"
+    algorithm = "ES256"
     __slots__ = ("_private", "public_key")
 
     def __init__(self, private: ec.EllipticCurvePrivateKey) -> None:
