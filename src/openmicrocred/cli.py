@@ -147,6 +147,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     canon.set_defaults(func=_cmd_canon)
 
+    from .cli_verify import add_commands
+
+    add_commands(sub)
+
     contexts = sub.add_parser("contexts", help="list the bundled JSON-LD contexts")
     contexts.set_defaults(func=_cmd_contexts)
     return parser

@@ -11,6 +11,8 @@ Every exception has a stable machine-readable ``code``. The tree::
     ├── SuiteError
     │   ├── UnsupportedSuiteError      unknown proof suite, or known but not allowed
     │   └── InvalidProofError          proof or signature does not verify
+    │       ├── ProofNotYetValidError  proof created after the verification time
+    │       └── ProofExpiredError      proof expires before the verification time
     ├── CanonicalizationError          RDF canonicalization failed or exceeded its work limit
     ├── ResolutionError                DID or verification method cannot be resolved
     ├── StatusListError                status list cannot be fetched, decoded or verified
@@ -33,6 +35,8 @@ __all__ = [
     "InvalidProofError",
     "KeyFormatError",
     "OpenMicrocredError",
+    "ProofExpiredError",
+    "ProofNotYetValidError",
     "ResolutionError",
     "SafeModeError",
     "SchemaValidationError",
@@ -130,6 +134,18 @@ class InvalidProofError(SuiteError):
     """The proof or signature does not verify."""
 
     code = "invalid_proof"
+
+
+class ProofNotYetValidError(InvalidProofError):
+    """The proof's ``created`` time is after the verification time."""
+
+    code = "proof_not_yet_valid"
+
+
+class ProofExpiredError(InvalidProofError):
+    """The proof's ``expires`` time has passed."""
+
+    code = "proof_expired"
 
 
 class CanonicalizationError(OpenMicrocredError):

@@ -20,6 +20,8 @@ from ..errors import (
     InvalidProofError,
     KeyFormatError,
     OpenMicrocredError,
+    ProofExpiredError,
+    ProofNotYetValidError,
     ResolutionError,
     SuiteError,
 )
@@ -200,9 +202,9 @@ def _check_times(proof: JSONObject, now: datetime, skew: timedelta) -> None:
                     f"proof {name} {proof[name]!r} is not a date-time"
                 ) from None
     if "created" in proof and parse_datetime(str(proof["created"])) > now + skew:
-        raise InvalidProofError(f"proof created {proof['created']} is in the future")
+        raise ProofNotYetValidError(f"proof created {proof['created']} is in the future")
     if "expires" in proof and parse_datetime(str(proof["expires"])) < now - skew:
-        raise InvalidProofError(f"proof expired at {proof['expires']}")
+        raise ProofExpiredError(f"proof expired at {proof['expires']}")
 
 
 def verify_proof(

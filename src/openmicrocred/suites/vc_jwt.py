@@ -32,7 +32,7 @@ from ..keys import (
 from ..models._base import parse_datetime
 from ..types import JSONObject
 
-__all__ = ["JWTResult", "sign_jwt", "verify_jwt"]
+__all__ = ["JWTResult", "credential_from_payload", "sign_jwt", "verify_jwt"]
 
 _ALGORITHMS = {"EdDSA", "RS256", "ES256"}
 _TYPES = {"JWT", "vc+jwt", "vc+ld+jwt", "vc-ld+jwt"}
@@ -149,7 +149,9 @@ def _claims_match(payload: JSONObject, credential: JSONObject) -> None:
                     raise InvalidProofError(f"JWT claim {claim!r} does not match {name}")
 
 
-def _credential_from(payload: JSONObject) -> JSONObject:
+def credential_from_payload(payload: JSONObject) -> JSONObject:
+    """The credential a VC-JWT payload carries (VC 2.0 payload or VC 1.1 ``vc`` claim), with
+    JWT registered claims removed or moved back into the credential."""
     if "vp" in payload:
         raise InvalidProofError("the JWT holds a presentation ('vp'), not a credential")
     if "vc" in payload:
@@ -267,6 +269,6 @@ def verify_jwt(
         raise InvalidProofError(f"invalid JWS: {exc}") from None
     if not isinstance(payload, dict):
         raise InvalidProofError("the JWT payload is not a JSON object")
-    credential = _credential_from(payload)
+    credential = credential_from_payload(payload)
     _claims_match(payload, credential)
     return JWTResult(credential, header, payload, key, source, controller)

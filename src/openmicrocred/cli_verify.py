@@ -1,0 +1,319 @@
+"""``openmicrocred verify`` / ``inspect`` / ``bake`` / ``unbake``: the verifier's commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+__all__ = ["add_commands"]
+
+_MARK = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "-"}
+_VERDICT = {
+    "verified": "VERIFIED",
+    "tampered": "NOT VERIFIED — forged or tampered",
+    "invalid": "NOT VERIFIED — not a valid Open Badges credential",
+    "revoked": "NOT VERIFIED — authentic but REVOKED",
+    "suspended": "NOT VERIFIED — authentic but SUSPENDED",
+    "expired": "NOT VERIFIED — authentic but EXPIRED",
+    "not_yet_valid": "NOT VERIFIED — authentic but not yet valid",
+    "recipient_mismatch": "NOT VERIFIED — not issued to this recipient",
+    "unverifiable": "NOT VERIFIED — could not be fully checked",
+}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):  # a language map
+        return " / ".join(f"{v} [{k}]" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def _read_source(source: str) -> Any:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    if source.startswith(("https://", "http://")):
+        return source
+    return Path(source)
+
+
+def _print_report(report: Any, out: TextIO) -> None:
+    d = report.display
+    print(
+        f"{_VERDICT.get(report.verdict.value, report.verdict.value)}  ({report.source})", file=out
+    )
+    if d is not None:
+        if d.name or d.achievement.get("name"):
+            print(f"  Badge:        {_text(d.name or d.achievement.get('name'))}", file=out)
+        issuer = d.issuer.get("name") or d.issuer.get("id")
+        trusted = {True: " (trusted issuer)", False: " (unknown issuer)", None: ""}[
+            report.issuer_trusted
+        ]
+        print(
+            f"  Issuer:       {_text(issuer)}{trusted}"
+            + (f" <{d.issuer['id']}>" if d.issuer.get("name") else ""),
+            file=out,
+        )
+        if d.subject.get("id"):
+            print(f"  Recipient:    {d.subject['id']}", file=out)
+        a = d.achievement
+        if a:
+            kind = f" ({a['achievementType']})" if a.get("achievementType") else ""
+            print(f"  Achievement:  {_text(a.get('name'))}{kind}", file=out)
+            if a.get("description"):
+                print(f"                {_text(a['description'])}", file=out)
+            criteria = a.get("criteria") or {}
+            if criteria.get("narrative") or criteria.get("id"):
+                print(
+                    f"  Criteria:     {_text(criteria.get('narrative') or criteria.get('id'))}",
+                    file=out,
+                )
+            for al in a.get("alignment", []):
+                print(
+                    f"  Aligned to:   {_text(al.get('targetName'))} <{al.get('targetUrl')}>",
+                    file=out,
+                )
+        for r in d.results:
+            level = r.get("achievedLevel") or {}
+            value = level.get("name") or r.get("value") or r.get("status") or ""
+            points = f" ({level['points']} points)" if level.get("points") else ""
+            print(
+                f"  Result:       {_text(r.get('description'))}: {_text(value)}{points}", file=out
+            )
+        for e in d.evidence:
+            print(
+                f"  Evidence:     {_text(e.get('name') or e.get('id') or e.get('narrative'))}",
+                file=out,
+            )
+        if d.feedback:
+            print(f"  Feedback:     {_text(d.feedback)}", file=out)
+        dates = f"issued {d.valid_from}" + (
+            f", valid until {d.valid_until}" if d.valid_until else ""
+        )
+        print(f"  Dates:        {dates}", file=out)
+        for e in d.endorsements:
+            print(
+                f"  Endorsed by:  {_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out
+            )
+    print("  Checks:", file=out)
+    for c in report.checks:
+        where = f" [{c.path}]" if c.path and c.status.value != "passed" else ""
+        note = " (warning)" if c.severity == "warning" and c.status.value == "failed" else ""
+        print(f"    {_MARK[c.status.value]} {c.name}: {c.message}{where}{note}", file=out)
+    for f in report.fetched:
+        if f.get("error"):
+            print(f"  Not fetched:  {f['url']} ({f['error']})", file=out)
+        else:
+            where = {"local": "local copy", "cache": "cache"}.get(f["source"], "network")
+            print(f"  Fetched:      {f['url']} ({where})", file=out)
+
+
+def _load_trust(path: str) -> list[str]:
+    text = Path(path).read_text(encoding="utf-8")
+    if text.lstrip().startswith("["):
+        data = json.loads(text)
+        if not all(isinstance(x, str) for x in data):
+            raise ValueError("the trust file must be a JSON array of issuer ids")
+        return list(data)
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    from datetime import UTC
+
+    from .fetch import Fetcher, FetchPolicy
+    from .inputs import InputError
+    from .models import parse_datetime
+    from .verify import Verifier
+
+    resources: dict[str, bytes] = {}
+    try:
+        for item in args.resource or []:
+            url, sep, file = item.partition("=")
+            if not sep or not url or not file:
+                raise ValueError(f"--resource needs URL=FILE, not {item!r}")
+            resources[url] = Path(file).read_bytes()
+        trusted = _load_trust(args.trust) if args.trust else None
+        at = parse_datetime(args.at) if args.at else None
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+    except (OSError, ValueError) as exc:
+        print(f"openmicrocred verify: {exc}", file=sys.stderr)
+        return 2
+    client = None
+    if not args.offline:
+        import httpx
+
+        client = httpx.Client(headers={"User-Agent": "openmicrocred"})
+    verifier = Verifier(
+        fetcher=Fetcher(client, FetchPolicy(), resources),
+        trusted_issuers=trusted,
+    )
+    worst = 0
+    reports = []
+    try:
+        for source in args.inputs:
+            try:
+                report = verifier.verify(
+                    _read_source(source),
+                    recipient=args.recipient,
+                    at=at,
+                    name="<stdin>" if source == "-" else None,
+                )
+            except InputError as exc:
+                print(f"openmicrocred verify: {exc}", file=sys.stderr)
+                worst = 2
+                continue
+            reports.append(report)
+            worst = max(worst, 0 if report.verified else 1)
+            if not args.json:
+                _print_report(report, out)
+    finally:
+        if client is not None:
+            client.close()
+    if args.json:
+        dumped = [r.model_dump(mode="json") for r in reports]
+        print(
+            json.dumps(dumped[0] if len(dumped) == 1 else dumped, indent=2, ensure_ascii=False),
+            file=out,
+        )
+    return worst
+
+
+def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
+    from .inputs import InputError, load_credential
+
+    try:
+        loaded = load_credential(
+            _read_source(args.input), name="<stdin>" if args.input == "-" else None
+        )
+    except InputError as exc:
+        print(f"openmicrocred inspect: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(loaded.credential, indent=2, ensure_ascii=False), file=out)
+        return 0
+    from .display import credential_display
+    from .report import Verdict, VerificationReport
+
+    report = VerificationReport(
+        verified=False,
+        verdict=Verdict.UNVERIFIABLE,
+        checks=[],
+        source=loaded.source,
+        carrier=loaded.carrier,
+        display=credential_display(loaded.credential),
+    )
+    print(
+        f"NOT VERIFIED (inspect only: run 'openmicrocred verify' to check it) "
+        f"— carried as {loaded.carrier}",
+        file=out,
+    )
+    text = []
+
+    class _Buffer:
+        def write(self, s: str) -> None:
+            text.append(s)
+
+    _print_report(report, _Buffer())  # type: ignore[arg-type]
+    print("".join(text).split("\n", 1)[1].split("  Checks:")[0].rstrip(), file=out)
+    return 0
+
+
+def _cmd_bake(args: argparse.Namespace, out: TextIO) -> int:
+    from .bake import bake
+    from .errors import BakeError
+
+    try:
+        image = Path(args.image).read_bytes()
+        raw = Path(args.credential).read_text(encoding="utf-8").strip()
+        credential: Any = json.loads(raw) if raw.startswith("{") else raw
+        baked = bake(image, credential)
+    except (OSError, ValueError, BakeError) as exc:
+        print(f"openmicrocred bake: {exc}", file=sys.stderr)
+        return 2
+    Path(args.output).write_bytes(baked)
+    print(f"baked {args.credential} into {args.output}", file=out)
+    return 0
+
+
+def _cmd_unbake(args: argparse.Namespace, out: TextIO) -> int:
+    from .bake import unbake
+    from .errors import BakeError
+
+    try:
+        text = unbake(Path(args.image).read_bytes())
+    except (OSError, BakeError) as exc:
+        print(f"openmicrocred unbake: {exc}", file=sys.stderr)
+        return 2
+    print(text, file=out)
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    """Register the verifier's subcommands on an argparse subparsers object."""
+    verify = sub.add_parser(
+        "verify",
+        help="verify badges (JSON, JWT, baked PNG/SVG, URL) and show them",
+        description="Verify Open Badges 3.0 credentials and show what they say. Exit code 0: "
+        "all verified; 1: at least one not verified; 2: unusable input or usage error.",
+    )
+    verify.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="PATH|URL|-",
+        help="a credential file (.json, .jwt, .png, .svg), an https URL, or - for standard input",
+    )
+    verify.add_argument(
+        "--json",
+        action="store_true",
+        help="print the full report as JSON (verified, verdict, checks, ...)",
+    )
+    verify.add_argument(
+        "--offline",
+        action="store_true",
+        help="never use the network (DID documents, status lists, URLs)",
+    )
+    verify.add_argument(
+        "--trust",
+        metavar="FILE",
+        help="issuer ids your organisation recognises: a JSON array, or one "
+        "per line; the report says 'trusted' or 'unknown issuer'",
+    )
+    verify.add_argument(
+        "--recipient",
+        metavar="IDENTIFIER",
+        help="check the badge was issued to this person (e.g. an email; "
+        "hashed identifiers are checked with their salt)",
+    )
+    verify.add_argument(
+        "--at", metavar="DATETIME", help="verify as of this time (e.g. 2026-01-31T12:00:00Z)"
+    )
+    verify.add_argument(
+        "--resource",
+        action="append",
+        metavar="URL=FILE",
+        help="answer URL from a local FILE (a status list, did.json or "
+        "controller document); repeatable; works with --offline",
+    )
+    verify.set_defaults(func=_cmd_verify)
+
+    inspect = sub.add_parser("inspect", help="show a badge without verifying it")
+    inspect.add_argument("input", metavar="PATH|URL|-")
+    inspect.add_argument("--json", action="store_true", help="print the credential JSON")
+    inspect.set_defaults(func=_cmd_inspect)
+
+    bake = sub.add_parser("bake", help="bake a credential (JSON or JWT file) into a PNG or SVG")
+    bake.add_argument("image", help="the PNG or SVG image")
+    bake.add_argument("credential", help="the credential: a .json file or a .jwt file")
+    bake.add_argument("-o", "--output", required=True, help="where to write the baked image")
+    bake.set_defaults(func=_cmd_bake)
+
+    unbake = sub.add_parser("unbake", help="print the credential baked into a PNG or SVG")
+    unbake.add_argument("image")
+    unbake.set_defaults(func=_cmd_unbake)

@@ -1,0 +1,175 @@
+"""Extract what a person wants to see of a badge, from its JSON, without trusting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .report import CredentialDisplay
+
+__all__ = ["credential_display"]
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+def _pick(source: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: source[k] for k in keys if k in source and source[k] is not None}
+
+
+def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
+    """Build the display data of a credential (AchievementCredential, Endorsement, CLR)."""
+    issuer_raw = credential.get("issuer")
+    issuer = (
+        {"id": issuer_raw}
+        if isinstance(issuer_raw, str)
+        else _pick(_obj(issuer_raw), "id", "name", "url", "email", "description")
+    )
+    issuer_image = _image(issuer_raw.get("image")) if isinstance(issuer_raw, dict) else None
+    if issuer_image:
+        issuer["image"] = issuer_image
+    subject = _obj(credential.get("credentialSubject"))
+    achievement_raw = _obj(subject.get("achievement"))
+    achievement = _pick(
+        achievement_raw,
+        "id",
+        "name",
+        "description",
+        "achievementType",
+        "humanCode",
+        "fieldOfStudy",
+        "specialization",
+        "creditsAvailable",
+        "tag",
+        "version",
+        "inLanguage",
+    )
+    criteria = _obj(achievement_raw.get("criteria"))
+    if criteria:
+        achievement["criteria"] = _pick(criteria, "id", "narrative")
+    achievement_image = _image(achievement_raw.get("image"))
+    if achievement_image:
+        achievement["image"] = achievement_image
+    if isinstance(achievement_raw.get("creator"), dict):
+        achievement["creator"] = _pick(achievement_raw["creator"], "id", "name", "url")
+    alignments = [
+        _pick(
+            _obj(a),
+            "targetName",
+            "targetUrl",
+            "targetFramework",
+            "targetCode",
+            "targetType",
+            "targetDescription",
+        )
+        for a in _list(achievement_raw.get("alignment"))
+    ]
+    if alignments:
+        achievement["alignment"] = alignments
+    descriptions = {
+        rd.get("id"): rd
+        for rd in (_obj(x) for x in _list(achievement_raw.get("resultDescription")))
+    }
+    levels = {
+        level.get("id"): level
+        for rd in descriptions.values()
+        for level in (_obj(x) for x in _list(rd.get("rubricCriterionLevel")))
+    }
+    results = []
+    for raw in (_obj(x) for x in _list(subject.get("result"))):
+        entry = _pick(raw, "value", "status")
+        rd = descriptions.get(raw.get("resultDescription"))
+        if rd:
+            entry["description"] = rd.get("name")
+            entry["resultType"] = rd.get("resultType")
+            if rd.get("requiredLevel") in levels:
+                entry["requiredLevel"] = levels[rd["requiredLevel"]].get("name")
+            if "requiredValue" in rd:
+                entry["requiredValue"] = rd["requiredValue"]
+        level = levels.get(raw.get("achievedLevel"))
+        if level:
+            entry["achievedLevel"] = _pick(level, "name", "level", "points", "description")
+        elif "achievedLevel" in raw:
+            entry["achievedLevel"] = {"id": raw["achievedLevel"]}
+        alignment = [_pick(_obj(a), "targetName", "targetUrl") for a in _list(raw.get("alignment"))]
+        if alignment:
+            entry["alignment"] = alignment
+        results.append(entry)
+    evidence = [
+        _pick(_obj(e), "id", "name", "description", "narrative", "genre", "audience")
+        for e in _list(credential.get("evidence"))
+    ]
+    subject_display = _pick(
+        subject,
+        "id",
+        "role",
+        "term",
+        "creditsEarned",
+        "licenseNumber",
+        "activityStartDate",
+        "activityEndDate",
+    )
+    identifiers = [
+        _pick(_obj(i), "identityType", "hashed") for i in _list(subject.get("identifier"))
+    ]
+    if identifiers:
+        subject_display["identifier"] = identifiers
+    if isinstance(subject.get("source"), dict):
+        subject_display["source"] = _pick(subject["source"], "id", "name")
+    endorsements = []
+    for place, holder in (
+        ("credential", credential),
+        ("achievement", achievement_raw),
+        ("issuer", _obj(issuer_raw)),
+    ):
+        for e in (_obj(x) for x in _list(holder.get("endorsement"))):
+            endorser = e.get("issuer")
+            endorsements.append(
+                {
+                    "on": place,
+                    "id": e.get("id"),
+                    "name": e.get("name"),
+                    "endorser": endorser
+                    if isinstance(endorser, str)
+                    else _obj(endorser).get("name") or _obj(endorser).get("id"),
+                    "comment": _obj(e.get("credentialSubject")).get("endorsementComment"),
+                }
+            )
+    types = credential.get("type")
+    return CredentialDisplay(
+        id=credential.get("id") if isinstance(credential.get("id"), str) else None,
+        type=[t for t in _list(types) if isinstance(t, str)],
+        name=credential.get("name"),
+        description=credential.get("description"),
+        issuer=issuer,
+        subject=subject_display,
+        achievement=achievement,
+        results=results,
+        evidence=evidence,
+        feedback=subject.get("narrative"),
+        valid_from=_str(credential.get("validFrom") or credential.get("issuanceDate")),
+        valid_until=_str(credential.get("validUntil") or credential.get("expirationDate")),
+        awarded_date=_str(credential.get("awardedDate")),
+        image=_image(credential.get("image"))
+        or _image(subject.get("image"))
+        or _image(achievement_raw.get("image")),
+        endorsements=endorsements,
+    )
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,145 @@
+"""Turn whatever a user holds into a credential: JSON, a compact JWS, a baked PNG or SVG, a
+file, or an https URL to any of those (content type negotiated as OB 3.0 §5.3 says)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .bake import is_png, is_svg, unbake
+from .errors import BakeError, OpenMicrocredError
+from .fetch import Fetcher, FetchError
+from .suites.vc_jwt import credential_from_payload
+
+__all__ = ["ACCEPT", "InputError", "LoadedCredential", "load_credential"]
+
+ACCEPT = (
+    "application/vc+ld+json, application/vc+jwt;q=0.9, application/ld+json;q=0.8, "
+    "application/json;q=0.7, text/plain;q=0.6, image/png;q=0.5, image/svg+xml;q=0.5"
+)
+MAX_INPUT_BYTES = 20_000_000
+_JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*$")
+
+Carrier = Literal["json", "jwt", "png", "svg", "url"]
+
+
+class InputError(OpenMicrocredError):
+    """The input is not a credential in any form openmicrocred reads."""
+
+    code = "unusable_input"
+
+
+@dataclass(frozen=True)
+class LoadedCredential:
+    """A credential as found: its JSON (for a JWT, the unverified payload's credential), the
+    compact JWS if it came as one, how it was carried, and from where."""
+
+    credential: dict[str, Any]
+    jwt: str | None
+    carrier: Carrier
+    source: str
+
+
+def _jwt_credential(token: str) -> dict[str, Any]:
+    try:
+        payload_b64 = token.split(".")[1]
+        payload = json.loads(base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4)))
+    except (ValueError, IndexError, UnicodeDecodeError):
+        raise InputError("the compact JWS payload is not JSON") from None
+    if not isinstance(payload, dict):
+        raise InputError("the compact JWS payload is not a JSON object")
+    try:
+        return credential_from_payload(payload)
+    except OpenMicrocredError as exc:
+        raise InputError(f"the compact JWS does not carry a credential: {exc}") from None
+
+
+def _from_text(text: str, carrier: Carrier, source: str) -> LoadedCredential:
+    stripped = text.strip().lstrip("\ufeff")
+    if stripped.startswith("{"):
+        try:
+            document = json.loads(stripped)
+        except ValueError as exc:
+            raise InputError(f"{source}: not valid JSON ({exc})") from None
+        if not isinstance(document, dict):
+            raise InputError(f"{source}: a credential must be a JSON object")
+        return LoadedCredential(document, None, carrier, source)
+    if _JWS.match(stripped):
+        return LoadedCredential(
+            _jwt_credential(stripped), stripped, "jwt" if carrier == "json" else carrier, source
+        )
+    raise InputError(f"{source}: neither a JSON credential nor a compact JWS")
+
+
+def _from_bytes(data: bytes, source: str, carrier: Carrier | None = None) -> LoadedCredential:
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{source}: larger than {MAX_INPUT_BYTES} bytes")
+    if is_png(data) or is_svg(data):
+        kind: Carrier = "png" if is_png(data) else "svg"
+        try:
+            text = unbake(data)
+        except BakeError as exc:
+            raise InputError(f"{source}: {exc}") from None
+        return _from_text(text, carrier or kind, source)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not a credential (binary data that is not PNG)") from None
+    return _from_text(text, carrier or "json", source)
+
+
+def load_credential(
+    source: dict[str, Any] | str | bytes | os.PathLike[str],
+    *,
+    fetcher: Fetcher | None = None,
+    name: str | None = None,
+) -> LoadedCredential:
+    """Load a credential from any carrier.
+
+    :param source: a JSON object; JSON text or a compact JWS; PNG/SVG/JSON/JWS bytes; a file
+        path; or an ``https://`` URL (fetched with ``fetcher``).
+    :param name: how to name the source in the report and errors.
+    :raises InputError: the input is not a credential in any supported form (including an
+        unreachable URL or an image without a baked credential).
+    """
+    if isinstance(source, dict):
+        return LoadedCredential(source, None, "json", name or "<object>")
+    if isinstance(source, bytes):
+        return _from_bytes(source, name or "<bytes>")
+    if isinstance(source, os.PathLike):
+        return _from_path(Path(source))
+    if not isinstance(source, str):
+        raise InputError(f"cannot read a credential from a {type(source).__name__}")
+    text = source.strip()
+    if text.startswith(("https://", "http://")):
+        return _from_url(text, fetcher or Fetcher())
+    if text.startswith("{") or _JWS.match(text):
+        return _from_text(text, "json", name or "<text>")
+    if len(text) < 4096 and "\n" not in text and Path(text).is_file():
+        return _from_path(Path(text))
+    raise InputError("not a credential, a compact JWS, a file or an https URL")
+
+
+def _from_path(path: Path) -> LoadedCredential:
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(f"{path}: larger than {MAX_INPUT_BYTES} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return _from_bytes(data, str(path))
+
+
+def _from_url(url: str, fetcher: Fetcher) -> LoadedCredential:
+    try:
+        data, _content_type = fetcher.get(url, accept=ACCEPT)
+    except FetchError as exc:
+        raise InputError(str(exc)) from None
+    loaded = _from_bytes(data, url)
+    return LoadedCredential(loaded.credential, loaded.jwt, "url", url)
