@@ -92,15 +92,18 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
     results = []
     for raw in (_obj(x) for x in _list(subject.get("result"))):
         entry = _pick(raw, "value", "status")
-        rd = descriptions.get(raw.get("resultDescription"))
+        described = raw.get("resultDescription")
+        rd = descriptions.get(described) if isinstance(described, str) else None
         if rd:
             entry["description"] = rd.get("name")
             entry["resultType"] = rd.get("resultType")
-            if rd.get("requiredLevel") in levels:
-                entry["requiredLevel"] = levels[rd["requiredLevel"]].get("name")
+            required = rd.get("requiredLevel")
+            if isinstance(required, str) and required in levels:
+                entry["requiredLevel"] = levels[required].get("name")
             if "requiredValue" in rd:
                 entry["requiredValue"] = rd["requiredValue"]
-        level = levels.get(raw.get("achievedLevel"))
+        achieved = raw.get("achievedLevel")
+        level = levels.get(achieved) if isinstance(achieved, str) else None
         if level:
             entry["achievedLevel"] = _pick(level, "name", "level", "points", "description")
         elif "achievedLevel" in raw:

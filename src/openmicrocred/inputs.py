@@ -120,9 +120,16 @@ def load_credential(
         return _from_url(text, fetcher or Fetcher())
     if text.startswith("{") or _JWS.match(text):
         return _from_text(text, "json", name or "<text>")
-    if len(text) < 4096 and "\n" not in text and Path(text).is_file():
+    if len(text) < 4096 and "\n" not in text and "\0" not in text and _is_file(text):
         return _from_path(Path(text))
     raise InputError("not a credential, a compact JWS, a file or an https URL")
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _from_path(path: Path) -> LoadedCredential:

@@ -270,6 +270,8 @@ def expand(
         raise _json_ld_error(exc) from exc
     except RecursionError:
         raise JsonLdError("document is nested too deeply") from None
+    except Exception as exc:  # pyld raises assorted errors on hostile input
+        raise JsonLdError(f"invalid JSON-LD: {type(exc).__name__}: {exc}") from exc
 
 
 def to_rdf_dataset(
@@ -295,6 +297,8 @@ def to_rdf_dataset(
         raise _json_ld_error(exc) from exc
     except RecursionError:
         raise JsonLdError("document is nested too deeply") from None
+    except Exception as exc:  # pyld raises assorted errors on hostile input
+        raise JsonLdError(f"invalid JSON-LD: {type(exc).__name__}: {exc}") from exc
     return cast(dict[str, list[dict[str, Any]]], dataset)
 
 

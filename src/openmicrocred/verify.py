@@ -178,7 +178,10 @@ class Verifier:
         )
 
         if loaded.jwt is not None:
-            proof_check, verified_credential = self._jwt_proof(loaded.jwt)
+            jwt_result = _guarded("proof", self._jwt_proof, loaded.jwt)
+            proof_check, verified_credential = (
+                jwt_result if isinstance(jwt_result, tuple) else (jwt_result, None)
+            )
             if verified_credential is not None:
                 credential = verified_credential
         else:
@@ -187,16 +190,17 @@ class Verifier:
         # A VC-JWT signs the JSON bytes themselves, so JSON-LD data loss there cannot hide an
         # unsigned claim: it is reported as a warning. For Data Integrity proofs, which sign
         # the RDF, it blocks.
-        checks.append(self._safe_mode(credential, warning=loaded.jwt is not None))
-        structure, model_ok = self._structure(credential)
-        checks.extend(structure)
-        checks.extend(self._schemas(credential))
-        checks.append(proof_check or self._data_integrity_proof(credential, now))
-        checks.append(self._dates(credential, now))
-        checks.extend(self._status(credential, now))
-        checks.append(self._refresh(credential))
+        checks.append(_guarded("jsonld", self._safe_mode, credential, loaded.jwt is not None))
+        checks.extend(_as_checks(_guarded("structure", self._structure, credential)))
+        checks.extend(_as_checks(_guarded("schema", self._schemas, credential)))
+        checks.append(proof_check or _guarded("proof", self._data_integrity_proof, credential, now))
+        checks.append(_guarded("dates", self._dates, credential, now))
+        checks.extend(_as_checks(_guarded("status", self._status, credential, now)))
+        checks.append(_guarded("refresh", self._refresh, credential))
         if recipient is not None:
-            checks.append(self._recipient(credential, recipient, recipient_type))
+            checks.append(
+                _guarded("recipient", self._recipient, credential, recipient, recipient_type)
+            )
         trusted: bool | None = None
         if self._trusted is not None:
             issuer = _issuer_id(credential)
@@ -211,8 +215,15 @@ class Verifier:
                     severity="warning",
                 )
             )
-        endorsement_check, endorsement_reports = self._endorsements(credential, now, depth)
+        endorsed = _guarded("endorsements", self._endorsements, credential, now, depth)
+        endorsement_check, endorsement_reports = (
+            endorsed if isinstance(endorsed, tuple) else (endorsed, [])
+        )
         checks.append(endorsement_check)
+        try:
+            display = credential_display(credential)
+        except Exception:  # display is best effort; never let it hide the verdict
+            display = None
 
         verdict = self._verdict(checks)
         return VerificationReport(
@@ -224,12 +235,12 @@ class Verifier:
             proof_format=proof_format,
             issuer_trusted=trusted,
             credential=credential,
-            display=credential_display(credential) if model_ok or credential else None,
+            display=display,
             endorsements=endorsement_reports,
             checked_at=format_datetime(now),
         )
 
-    def _safe_mode(self, credential: JSONObject, *, warning: bool = False) -> Check:
+    def _safe_mode(self, credential: JSONObject, warning: bool = False) -> Check:
         try:
             check_safe(credential, loader=self.loader)
         except SafeModeError as exc:
@@ -250,7 +261,7 @@ class Verifier:
             "JSON-LD processing keeps every property (safe mode)",
         )
 
-    def _structure(self, credential: JSONObject) -> tuple[list[Check], bool]:
+    def _structure(self, credential: JSONObject) -> list[Check]:
         try:
             model = parse_credential(credential)
         except CredentialError as exc:
@@ -262,7 +273,7 @@ class Verifier:
                 _check(
                     "structure", CheckStatus.FAILED, exc.code, message, first.path if first else "$"
                 )
-            ], False
+            ]
         subject = model.credential_subject
         has_id = getattr(subject, "id", None) is not None
         has_identifier = bool(getattr(subject, "identifier", None))
@@ -275,7 +286,7 @@ class Verifier:
                     "credentialSubject has neither id nor identifier",
                     "$.credentialSubject",
                 )
-            ], True
+            ]
         return [
             _check(
                 "structure",
@@ -283,7 +294,7 @@ class Verifier:
                 "structure_ok",
                 f"well-formed {type(model).__name__}",
             )
-        ], True
+        ]
 
     def _schemas(self, credential: JSONObject) -> list[Check]:
         checks: list[Check] = []
@@ -380,6 +391,10 @@ class Verifier:
             expected_controller=issuer,
             now=now,
         )
+        if not results:
+            return _check(
+                "proof", CheckStatus.FAILED, "no_proof", "the proof list is empty", "$.proof"
+            )
         good = [r for r in results if r.verified]
         if good:
             r = good[0]
@@ -676,6 +691,24 @@ class Verifier:
         if any(c.blocking for c in checks):
             return Verdict.UNVERIFIABLE
         return Verdict.VERIFIED
+
+
+def _guarded(name: str, step: Callable[..., Any], *args: Any) -> Any:
+    """Run one verification step; an unexpected exception becomes an ``error`` check, so that
+    hostile input can never crash the verifier or be mistaken for a passed check."""
+    try:
+        return step(*args)
+    except Exception as exc:
+        return _check(
+            name,
+            CheckStatus.ERROR,
+            "internal_error",
+            f"could not check: {type(exc).__name__}: {exc}",
+        )
+
+
+def _as_checks(result: Check | list[Check]) -> list[Check]:
+    return [result] if isinstance(result, Check) else result
 
 
 def _same_origin(url: str, issuer: str) -> bool:

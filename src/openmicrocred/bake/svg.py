@@ -41,6 +41,8 @@ def _parse(data: bytes) -> Element:
         raise BakeError(f"unsafe SVG refused: {type(exc).__name__}") from None
     except SafeET.ParseError as exc:
         raise BakeError(f"not a well-formed SVG: {exc}") from None
+    except (LookupError, ValueError, UnicodeError) as exc:  # e.g. an unknown encoding
+        raise BakeError(f"unreadable SVG: {exc}") from None
     if root.tag not in ("{http://www.w3.org/2000/svg}svg", "svg"):
         raise BakeError("not an SVG image (root element is not <svg>)")
     return root
