@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,3 +120,134 @@ def test_benchmark_script_runs(tmp_path: Path) -> None:
         "baseline_verify_ms",
     }
     assert line["quads"] > 10
+
+
+def _signed_badge(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    from datetime import UTC, datetime
+
+    from openmicrocred.keys import Ed25519Key
+    from openmicrocred.suites import add_proof
+
+    key = Ed25519Key.from_seed(bytes(range(32)))
+    credential = json.loads((SPEC / "ob3-basic.unsigned.json").read_text())
+    credential["issuer"]["id"] = key.did
+    credential["credentialSubject"]["identifier"] = [
+        {
+            "type": "IdentityObject",
+            "hashed": False,
+            "identityHash": "learner@example.ac.th",
+            "identityType": "emailAddress",
+        }
+    ]
+    signed = add_proof(credential, key, created=datetime(2026, 1, 1, tzinfo=UTC))
+    path = tmp_path / "badge.json"
+    path.write_text(json.dumps(signed))
+    return path, signed
+
+
+def test_verify_exit_codes_and_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, signed = _signed_badge(tmp_path)
+    assert main(["verify", "--offline", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("VERIFIED")
+    assert "Teamwork" in out
+    forged = dict(signed, name="Forged")
+    bad = tmp_path / "forged.json"
+    bad.write_text(json.dumps(forged))
+    assert main(["verify", "--offline", str(bad)]) == 1
+    assert "forged or tampered" in capsys.readouterr().out
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(b"\x00\x01garbage")
+    assert main(["verify", "--offline", str(garbage)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1  # one clear line, no traceback
+    assert "Traceback" not in err
+    assert main(["verify", "--offline", str(tmp_path / "missing.json")]) == 2
+    # Several inputs: the worst exit code wins.
+    assert main(["verify", "--offline", str(path), str(bad)]) == 1
+
+
+def test_verify_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _ = _signed_badge(tmp_path)
+    assert main(["verify", "--offline", "--json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["verified"] is True
+    assert {"name", "status", "code", "message", "path"} <= set(report["checks"][0])
+    assert [c["name"] for c in report["checks"]][:2] == ["jsonld", "structure"]
+
+
+def test_verify_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, signed = _signed_badge(tmp_path)
+    trust = tmp_path / "trust.txt"
+    trust.write_text(f"# our partners\n{signed['issuer']['id']}\n")
+    assert main(["verify", "--offline", "--trust", str(trust), str(path)]) == 0
+    assert "(trusted issuer)" in capsys.readouterr().out
+    other = tmp_path / "trust.json"
+    other.write_text(json.dumps(["did:web:someone.example"]))
+    assert main(["verify", "--offline", "--trust", str(other), str(path)]) == 0
+    assert "(unknown issuer)" in capsys.readouterr().out
+    assert main(["verify", "--offline", "--recipient", "learner@example.ac.th", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["verify", "--offline", "--recipient", "x@example.ac.th", str(path)]) == 1
+    assert "not issued to this recipient" in capsys.readouterr().out
+    assert main(["verify", "--offline", "--at", "2009-01-01T00:00:00Z", str(path)]) == 1
+    assert "not yet valid" in capsys.readouterr().out
+    assert main(["verify", "--offline", "--at", "yesterday", str(path)]) == 2
+    assert main(["verify", "--offline", "--resource", "nonsense", str(path)]) == 2
+
+
+def test_verify_resource_for_did_web(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", str(tmp_path / "demo")]) == 0
+    capsys.readouterr()
+    demo = tmp_path / "demo"
+    badge = demo / "data-storytelling.json"
+    assert main(["verify", "--offline", str(badge)]) == 1
+    assert "could not be fully checked" in capsys.readouterr().out
+    resource = f"https://badges.kmutt.ac.th/issuers/kmutt/did.json={demo / 'did.json'}"
+    assert (
+        main(
+            [
+                "verify",
+                "--offline",
+                "--resource",
+                resource,
+                str(badge),
+                str(demo / "data-storytelling.jwt"),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "(local copy)" in out
+    assert out.count("VERIFIED") == 2
+
+
+def test_bake_unbake_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from images import png
+
+    path, signed = _signed_badge(tmp_path)
+    image = tmp_path / "plain.png"
+    image.write_bytes(png())
+    baked = tmp_path / "baked.png"
+    assert main(["bake", str(image), str(path), "-o", str(baked)]) == 0
+    capsys.readouterr()
+    assert main(["unbake", str(baked)]) == 0
+    assert json.loads(capsys.readouterr().out) == signed
+    assert main(["verify", "--offline", str(baked)]) == 0
+    assert "VERIFIED" in capsys.readouterr().out
+    assert main(["inspect", str(baked)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("NOT VERIFIED (inspect only")
+    assert "Teamwork" in out
+    assert main(["unbake", str(image)]) == 2
+    assert "no Open Badges credential" in capsys.readouterr().err
+
+
+def test_verify_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["verify", "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--json", "--offline", "--trust", "--recipient", "--at", "--resource"):
+        assert option in text
+    assert "Exit code 0" in text

@@ -28,8 +28,10 @@ from .models import (
     Profile,
     parse_credential,
 )
+from .report import CheckStatus, Verdict, VerificationReport
 from .suites import add_proof, verify_proofs
 from .suites.vc_jwt import sign_jwt, verify_jwt
+from .verify import Verifier, verify
 
 __version__ = "0.1.0"
 
@@ -38,6 +40,7 @@ __all__ = [
     "Achievement",
     "AchievementCredential",
     "AchievementSubject",
+    "CheckStatus",
     "ClrCredential",
     "CredentialError",
     "Ed25519Key",
@@ -53,10 +56,14 @@ __all__ = [
     "SafeModeError",
     "SchemaValidationError",
     "StaticLoader",
+    "Verdict",
+    "VerificationReport",
+    "Verifier",
     "__version__",
     "add_proof",
     "parse_credential",
     "sign_jwt",
+    "verify",
     "verify_jwt",
     "verify_proofs",
 ]
