@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,76 @@ def test_verify_help_documents_every_option(capsys: pytest.CaptureFixture[str]) 
     for option in ("--json", "--offline", "--trust", "--recipient", "--at", "--resource"):
         assert option in text
     assert "Exit code 0" in text
+
+
+def test_status_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openmicrocred.keys import Ed25519Key
+    from openmicrocred.status import SQLiteStatusRegistry
+
+    registry = str(tmp_path / "registry.db")
+    assert main(["status", "show", "--registry", registry, "urn:x"]) == 2
+    assert "status init" in capsys.readouterr().err
+    assert (
+        main(
+            ["status", "init", "--registry", registry, "--base-url", "https://kmutt.example/status"]
+        )
+        == 0
+    )
+    SQLiteStatusRegistry(registry).allocate("urn:uuid:1")
+    assert main(["status", "suspend", "--registry", registry, "urn:uuid:1"]) == 0
+    assert main(["status", "reinstate", "--registry", registry, "urn:uuid:1"]) == 0
+    assert main(["status", "revoke", "--registry", registry, "urn:uuid:1"]) == 0
+    capsys.readouterr()
+    assert main(["status", "show", "--registry", registry, "urn:uuid:1"]) == 0
+    out = capsys.readouterr().out
+    assert "revocation: SET" in out
+    assert "suspension: clear" in out
+    assert "reinstate (suspension)" in out
+    assert main(["status", "show", "--registry", registry, "urn:uuid:none"]) == 1
+    assert main(["status", "revoke", "--registry", registry, "urn:uuid:none"]) == 2
+    key = tmp_path / "key.pem"
+    Ed25519Key.generate().save(key, passphrase="s3cret")
+    os.environ["OMC_TEST_PASSPHRASE"] = "s3cret"
+    try:
+        assert (
+            main(
+                [
+                    "status",
+                    "publish",
+                    "--registry",
+                    registry,
+                    "--key",
+                    str(key),
+                    "--passphrase-env",
+                    "OMC_TEST_PASSPHRASE",
+                    "--out",
+                    str(tmp_path / "pub"),
+                    "--ttl",
+                    "60000",
+                ]
+            )
+            == 0
+        )
+    finally:
+        del os.environ["OMC_TEST_PASSPHRASE"]
+    out = capsys.readouterr().out
+    assert "at https://kmutt.example/status/revocation-1.json" in out
+    published = json.loads((tmp_path / "pub" / "revocation-1.json").read_text())
+    assert published["credentialSubject"]["ttl"] == 60000
+    assert published["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert (
+        main(
+            [
+                "status",
+                "publish",
+                "--registry",
+                registry,
+                "--key",
+                str(key),
+                "--out",
+                str(tmp_path / "pub"),
+            ]
+        )
+        == 2
+    )  # no passphrase for an encrypted key
+    assert "passphrase" in capsys.readouterr().err

@@ -147,9 +147,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     canon.set_defaults(func=_cmd_canon)
 
-    from .cli_verify import add_commands
+    from . import cli_status, cli_verify
 
-    add_commands(sub)
+    cli_verify.add_commands(sub)
+    cli_status.add_commands(sub)
 
     contexts = sub.add_parser("contexts", help="list the bundled JSON-LD contexts")
     contexts.set_defaults(func=_cmd_contexts)

@@ -91,6 +91,12 @@ def _issuer_id(credential: JSONObject) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
+def _default_status_checker() -> StatusChecker:
+    from .status.check import StatusChecker as BitstringStatusChecker
+
+    return BitstringStatusChecker()
+
+
 @dataclass
 class Verifier:
     """Verifies credentials. Offline unless given a :class:`~openmicrocred.fetch.Fetcher`
@@ -102,8 +108,9 @@ class Verifier:
     :param trusted_issuers: issuer ids (DIDs, URLs) the verifying organisation recognises.
     :param clock: returns "now" (default: the system clock, UTC).
     :param clock_skew: tolerance for dates.
-    :param status_checker: checks ``credentialStatus``; without one, a credential that has a
-        status entry is reported "status not checked", never as passed.
+    :param status_checker: checks ``credentialStatus`` (default: Bitstring Status List, with
+        lists fetched through ``fetcher``); ``None`` reports any status entry as "status not
+        checked", never as passed.
     :param max_endorsement_depth: how deep endorsements of endorsements are verified.
     :param accept_unbound_jwk: accept a VC-JWT whose key comes only from its own ``jwk``
         header (anyone can make such a token; off by default).
@@ -116,7 +123,7 @@ class Verifier:
     trusted_issuers: Iterable[str] | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     clock_skew: timedelta = timedelta(minutes=5)
-    status_checker: StatusChecker | None = None
+    status_checker: StatusChecker | None = field(default_factory=_default_status_checker)
     max_endorsement_depth: int = 2
     accept_unbound_jwk: bool = False
 
