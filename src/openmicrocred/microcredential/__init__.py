@@ -1,0 +1,52 @@
+"""Competency-based micro-credentials: definition, approval, three-part assessment, award."""
+
+from __future__ import annotations
+
+from .assessment import (
+    Artifact,
+    Assessment,
+    Attempt,
+    Decision,
+    LearnerRecord,
+    Submission,
+    assess,
+)
+from .award import AwardedBadge, award, build_credential, criteria_narrative
+from .definition import (
+    CATEGORIES,
+    AlignmentTarget,
+    ApprovalEvent,
+    ArtifactRequirement,
+    DefinitionState,
+    MicroCredential,
+    OverviewQuestion,
+    ReflectionPrompt,
+    RubricCriterion,
+    RubricLevel,
+    WorkflowError,
+)
+
+__all__ = [
+    "CATEGORIES",
+    "AlignmentTarget",
+    "ApprovalEvent",
+    "Artifact",
+    "ArtifactRequirement",
+    "Assessment",
+    "Attempt",
+    "AwardedBadge",
+    "Decision",
+    "DefinitionState",
+    "LearnerRecord",
+    "MicroCredential",
+    "OverviewQuestion",
+    "ReflectionPrompt",
+    "RubricCriterion",
+    "RubricLevel",
+    "Submission",
+    "WorkflowError",
+    "assess",
+    "award",
+    "build_credential",
+    "criteria_narrative",
+]

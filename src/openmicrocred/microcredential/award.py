@@ -1,0 +1,307 @@
+"""Award a micro-credential: an Open Badges 3.0 AchievementCredential carrying the whole
+framework — issuer, achievement (criteria built from the definition, alignments, rubric),
+results, evidence and the assessor's feedback — with a status entry, signed.
+
+Only terms the OB 3.0.3 and VC 2.0 contexts define are used, so every verifier can process
+the badge (see ``docs/mapping.md`` for where each framework element goes).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from ..keys import Ed25519Key, SigningKey
+from ..models import IdentityObject
+from ..models._base import format_datetime
+from ..status.registry import StatusRegistry
+from ..suites import add_proof
+from ..suites.vc_jwt import sign_jwt
+from .assessment import Assessment, Decision, LearnerRecord, Submission
+from .definition import MicroCredential, WorkflowError
+
+__all__ = ["AwardedBadge", "award", "build_credential", "criteria_narrative"]
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+def _date(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def criteria_narrative(definition: MicroCredential) -> str:
+    """The achievement's criteria as markdown, built from every part of the definition."""
+    d = definition
+    lines = [f"## Purpose\n\n{d.purpose}", "## Objectives\n"]
+    lines += [f"- {o}" for o in d.objectives]
+    lines += [f"\n## Competency\n\n{d.competency}", "\n## How to demonstrate it\n"]
+    lines += [f"- {m}" for m in d.methods]
+    lines.append("\n## Submission requirements\n")
+    lines += [f"- {s}" for s in d.submission_requirements]
+    lines.append(f"\n## Target learners\n\n{d.target_learners}")
+    if d.applications:
+        lines.append(f"\n## Applications\n\n{d.applications}")
+    lines.append(f"\n## Category\n\n{d.category}")
+    lines.append("\n## Assessment\n\n### Part 1: overview questions\n")
+    lines += [f"{i}. {q.question} *Passing:* {q.passing_criteria}"
+              for i, q in enumerate(d.questions, 1)]
+    lines.append("\n### Part 2: work examples and artifacts\n")
+    lines += [f"- {a.description} ({', '.join(a.kinds)})" for a in d.artifacts]
+    lines.append("\nRubric (each criterion must reach its passing level):\n")
+    for c in d.rubric:
+        levels = ", ".join(f"{lv.name} ({lv.points})" for lv in c.levels)
+        passing = c.level(c.passing_level)
+        lines.append(f"- **{c.name}**: {levels}; passing: {passing.name}")
+    lines.append("\n### Part 3: reflection\n")
+    lines += [f"- {r.prompt} *Passing:* {r.passing_criteria}" for r in d.reflections]
+    if d.history:
+        lines.append("\n## Quality assurance\n")
+        lines += [f"- {e.state.value.capitalize()} by {e.by} ({e.role}) on {_date(e.at)}"
+                  for e in d.history]
+    if d.designer:
+        lines.append(f"\nDesigned by {d.designer}.")
+    return "\n".join(lines)
+
+
+def _rd_id(definition: MicroCredential, kind: str, item: str) -> str:
+    return f"{definition.id}#{kind}-{item}"
+
+
+def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[str, Any]:
+    d = definition
+    descriptions: list[dict[str, Any]] = []
+    for q in d.questions:
+        descriptions.append({"id": _rd_id(d, "question", q.id), "type": ["ResultDescription"],
+                             "name": f"Overview question: {q.question}", "resultType": "Status"})
+    for c in d.rubric:
+        rd: dict[str, Any] = {
+            "id": _rd_id(d, "rubric", c.id), "type": ["ResultDescription"], "name": c.name,
+            "resultType": "RubricCriterionLevel",
+            "rubricCriterionLevel": [
+                {"id": _rd_id(d, "rubric", f"{c.id}-{lv.id}"), "type": ["RubricCriterionLevel"],
+                 "name": lv.name, "points": str(lv.points),
+                 **({"description": lv.description} if lv.description else {})}
+                for lv in c.levels
+            ],
+            "requiredLevel": _rd_id(d, "rubric", f"{c.id}-{c.passing_level}"),
+        }
+        descriptions.append(rd)
+    for r in d.reflections:
+        descriptions.append({"id": _rd_id(d, "reflection", r.id), "type": ["ResultDescription"],
+                             "name": f"Reflection: {r.prompt}", "resultType": "Status"})
+    descriptions.append({"id": _rd_id(d, "decision", "overall"), "type": ["ResultDescription"],
+                         "name": "Assessment decision", "resultType": "Status"})
+    achievement: dict[str, Any] = {
+        "id": d.id,
+        "type": ["Achievement"],
+        "achievementType": "MicroCredential",
+        "name": d.name,
+        "description": d.purpose,
+        "criteria": {"narrative": criteria_narrative(d)},
+        "creator": issuer,
+        "fieldOfStudy": d.category,
+        "tag": [d.category],
+        "version": d.version,
+        "resultDescription": descriptions,
+    }
+    if d.code:
+        achievement["humanCode"] = d.code
+    if d.language:
+        achievement["inLanguage"] = d.language
+    if d.image:
+        achievement["image"] = {"id": d.image, "type": "Image", "caption": d.name}
+    if d.alignments:
+        achievement["alignment"] = [
+            {"type": ["Alignment"], "targetName": a.name, "targetUrl": a.url,
+             **({"targetFramework": a.framework} if a.framework else {}),
+             **({"targetCode": a.code} if a.code else {}),
+             **({"targetDescription": a.description} if a.description else {}),
+             **({"targetType": a.target_type} if a.target_type else {})}
+            for a in d.alignments
+        ]
+    return achievement
+
+
+def _evidence(definition: MicroCredential, submission: Submission) -> list[dict[str, Any]]:
+    answers = "\n\n".join(
+        f"**{q.question}**\n\n{submission.answers.get(q.id, '')}" for q in definition.questions)
+    evidence: list[dict[str, Any]] = [{
+        "type": ["Evidence"], "name": "Part 1: answers to the overview questions",
+        "genre": "Overview questions", "narrative": answers}]
+    requirements = {a.id: a for a in definition.artifacts}
+    for artifact in submission.artifacts:
+        item: dict[str, Any] = {"type": ["Evidence"]}
+        if artifact.url:
+            item["id"] = artifact.url
+        item["name"] = artifact.name
+        requirement = requirements.get(artifact.requirement)
+        item["description"] = artifact.description or (
+            requirement.description if requirement else artifact.name)
+        item["genre"] = f"Work artifact ({artifact.kind})"
+        if artifact.digest_sri:
+            item["digestSRI"] = artifact.digest_sri
+        if artifact.media_type:
+            item["mediaType"] = artifact.media_type
+        evidence.append(item)
+    reflections = "\n\n".join(
+        f"**{r.prompt}**\n\n{submission.reflections.get(r.id, '')}" for r in definition.reflections)
+    evidence.append({"type": ["Evidence"], "name": "Part 3: reflection", "genre": "Reflection",
+                     "narrative": reflections})
+    return evidence
+
+
+def _results(definition: MicroCredential, assessment: Assessment) -> list[dict[str, Any]]:
+    d = definition
+    results: list[dict[str, Any]] = []
+    for q in d.questions:
+        results.append({"type": ["Result"], "resultDescription": _rd_id(d, "question", q.id),
+                        "status": "Completed" if assessment.question_met[q.id] else "Failed"})
+    for c in d.rubric:
+        results.append({"type": ["Result"], "resultDescription": _rd_id(d, "rubric", c.id),
+                        "achievedLevel": _rd_id(d, "rubric",
+                                                f"{c.id}-{assessment.rubric_levels[c.id]}")})
+    for r in d.reflections:
+        results.append({"type": ["Result"], "resultDescription": _rd_id(d, "reflection", r.id),
+                        "status": "Completed" if assessment.reflection_met[r.id] else "Failed"})
+    results.append({"type": ["Result"], "resultDescription": _rd_id(d, "decision", "overall"),
+                    "status": "Completed" if assessment.decision is Decision.PASS else "Failed"})
+    return results
+
+
+def _feedback(assessment: Assessment, attempt: int) -> str:
+    outcome = "Passed" if assessment.decision is Decision.PASS else "Revise and resubmit"
+    lines = [
+        "## Assessor feedback",
+        f"**Decision:** {outcome}, assessed by {assessment.assessor} on "
+        f"{_date(assessment.assessed_at)}.",
+        f"**Strengths:** {assessment.strengths}",
+        f"**Areas for improvement:** {assessment.improvements}",
+    ]
+    if attempt > 1:
+        lines.append(f"Awarded on attempt {attempt}, after revising and resubmitting.")
+    return "\n\n".join(lines)
+
+
+def _is_iri(value: str) -> bool:
+    head, sep, rest = value.partition(":")
+    return bool(sep and rest and head.isalpha() and "@" not in head and " " not in value)
+
+
+def build_credential(
+    definition: MicroCredential,
+    submission: Submission,
+    assessment: Assessment,
+    *,
+    issuer: dict[str, Any],
+    credential_id: str | None = None,
+    attempt: int = 1,
+    first_submitted: datetime | None = None,
+    now: datetime | None = None,
+    status: Sequence[dict[str, Any]] = (),
+    recipient_salt: str | None = None,
+) -> dict[str, Any]:
+    """The unsigned AchievementCredential for a passing assessment (see :func:`award`)."""
+    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    subject: dict[str, Any] = {}
+    learner = submission.learner
+    if _is_iri(learner):
+        subject["id"] = learner
+    subject["type"] = ["AchievementSubject"]
+    if "@" in learner and not _is_iri(learner):
+        subject["identifier"] = [IdentityObject.hashed_email(learner, salt=recipient_salt).dump()]
+    subject["achievement"] = _achievement(definition, issuer)
+    subject["result"] = _results(definition, assessment)
+    subject["narrative"] = _feedback(assessment, attempt)
+    if assessment.assessor_id:
+        subject["source"] = {"id": assessment.assessor_id, "type": ["Profile"],
+                             "name": assessment.assessor}
+    subject["activityStartDate"] = format_datetime(first_submitted or submission.submitted_at)
+    subject["activityEndDate"] = format_datetime(assessment.assessed_at)
+    credential: dict[str, Any] = {
+        "@context": [VC_V2, OB_303],
+        "id": credential_id or f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": definition.name,
+        "description": definition.purpose,
+        "issuer": issuer,
+        "validFrom": format_datetime(stamp),
+        "awardedDate": format_datetime(stamp),
+        "credentialSubject": subject,
+        "evidence": _evidence(definition, submission),
+    }
+    if definition.image:
+        credential["image"] = {"id": definition.image, "type": "Image",
+                               "caption": definition.name}
+    if status:
+        credential["credentialStatus"] = list(status)
+    return credential
+
+
+@dataclass(frozen=True)
+class AwardedBadge:
+    """An awarded badge: the signed credential (JSON, or a compact JWS) and its id."""
+
+    id: str
+    credential: dict[str, Any]
+    """The credential JSON (signed, for ``format="di"``)."""
+    jwt: str | None = None
+    """The compact JWS, for ``format="jwt"``."""
+
+    @property
+    def carrier(self) -> dict[str, Any] | str:
+        """What to hand out: the signed JSON, or the JWS."""
+        return self.jwt if self.jwt is not None else self.credential
+
+
+def award(
+    definition: MicroCredential,
+    record: LearnerRecord,
+    *,
+    issuer: dict[str, Any],
+    key: SigningKey,
+    verification_method: str | None = None,
+    registry: StatusRegistry | None = None,
+    credential_id: str | None = None,
+    format: Literal["di", "jwt"] = "di",
+    now: datetime | None = None,
+) -> AwardedBadge:
+    """Award the badge for a learner's passing attempt, with a status entry, signed.
+
+    :param issuer: the issuer's Profile as JSON (at least ``id``; the key's controller).
+    :param registry: allocates revocation and suspension entries (recommended).
+    :raises WorkflowError: the definition is not approved, the record is for another
+        micro-credential, or the learner has not passed.
+    """
+    if not definition.approved:
+        raise WorkflowError(
+            f"{definition.name!r} is {definition.state.value}: it must be reviewed and approved "
+            "by the academic committee before badges are awarded")
+    if record.definition_id != definition.id:
+        raise WorkflowError("the learner record is for another micro-credential")
+    attempt = record.passed
+    if attempt is None or attempt.assessment is None:
+        last = record.attempts[-1].assessment if record.attempts else None
+        why = "; ".join(last.reasons) if last else "nothing has been assessed"
+        raise WorkflowError(f"the learner has not passed: {why}")
+    if not isinstance(issuer, dict) or not isinstance(issuer.get("id"), str):
+        raise ValueError("issuer must be a Profile JSON object with an id")
+    issuer = {"type": ["Profile"], **issuer}
+    issuer = {"id": issuer.pop("id"), **issuer}
+    badge_id = credential_id or f"urn:uuid:{uuid.uuid4()}"
+    status = [e.to_json() for e in registry.allocate(badge_id)] if registry else []
+    credential = build_credential(
+        definition, attempt.submission, attempt.assessment, issuer=issuer,
+        credential_id=badge_id, attempt=attempt.number,
+        first_submitted=record.attempts[0].submission.submitted_at, now=now, status=status,
+    )
+    if format == "jwt":
+        return AwardedBadge(badge_id, credential, sign_jwt(credential, key,
+                                                           kid=verification_method))
+    if not isinstance(key, Ed25519Key):
+        raise TypeError("Data Integrity badges are signed with an Ed25519 key")
+    signed = add_proof(credential, key, verification_method=verification_method, created=now)
+    return AwardedBadge(badge_id, signed)
