@@ -111,6 +111,8 @@ class VerificationReport(BaseModel):
     credential: dict[str, Any] | None = None
     display: CredentialDisplay | None = None
     endorsements: list[VerificationReport] = Field(default_factory=list)
+    included: list[VerificationReport] = Field(default_factory=list)
+    """For a CLR: the report of each credential it carries."""
     fetched: list[dict[str, Any]] = Field(default_factory=list)
     """URLs the verifier fetched, and whether from the network, its cache or a local copy."""
     checked_at: str = ""

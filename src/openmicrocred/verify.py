@@ -29,7 +29,7 @@ from .errors import (
 from .fetch import Fetcher
 from .inputs import LoadedCredential, load_credential
 from .jsonld import check_safe
-from .models import IdentityObject, parse_credential, parse_datetime
+from .models import ClrCredential, IdentityObject, parse_credential, parse_datetime
 from .models._base import format_datetime
 from .report import Check, CheckStatus, Verdict, VerificationReport
 from .schema import bundled_schemas, schema_errors, schema_url_for
@@ -227,6 +227,9 @@ class Verifier:
             endorsed if isinstance(endorsed, tuple) else (endorsed, [])
         )
         checks.append(endorsement_check)
+        included_check, included_reports = self._included(credential, now, depth)
+        if included_check is not None:
+            checks.append(included_check)
         try:
             display = credential_display(credential)
         except Exception:  # display is best effort; never let it hide the verdict
@@ -244,6 +247,7 @@ class Verifier:
             credential=credential,
             display=display,
             endorsements=endorsement_reports,
+            included=included_reports,
             checked_at=format_datetime(now),
         )
 
@@ -282,6 +286,10 @@ class Verifier:
                 )
             ]
         subject = model.credential_subject
+        if isinstance(model, ClrCredential):  # a ClrSubject's id and identifier are optional
+            return [
+                _check("structure", CheckStatus.PASSED, "structure_ok", "well-formed ClrCredential")
+            ]
         has_id = getattr(subject, "id", None) is not None
         has_identifier = bool(getattr(subject, "identifier", None))
         if not (has_id or has_identifier):
@@ -669,6 +677,58 @@ class Verifier:
             severity="warning",
         ), reports
 
+    def _included(
+        self, credential: JSONObject, now: datetime, depth: int
+    ) -> tuple[Check | None, list[VerificationReport]]:
+        # A CLR's value is the credentials it carries: each is verified on its own, and the
+        # CLR is verified only if all of them are.
+        if "ClrCredential" not in _as_list(credential.get("type")):
+            return None, []
+        subject = credential.get("credentialSubject")
+        inner = subject.get("verifiableCredential") if isinstance(subject, dict) else None
+        found = [c for c in _as_list(inner) if isinstance(c, dict)]
+        if not found:
+            return _check(
+                "included",
+                CheckStatus.FAILED,
+                "no_included_credentials",
+                "the CLR holds no credentials",
+                "$.credentialSubject.verifiableCredential",
+            ), []
+        if depth >= self.max_endorsement_depth:
+            return _check(
+                "included",
+                CheckStatus.ERROR,
+                "inclusion_depth",
+                "included credentials nested too deeply to check",
+            ), []
+        reports = [
+            self._verify(
+                LoadedCredential(c, None, "json", f"$.credentialSubject.verifiableCredential[{i}]"),
+                now=now,
+                recipient=None,
+                recipient_type="",
+                depth=depth + 1,
+            )
+            for i, c in enumerate(found)
+        ]
+        good = sum(r.verified for r in reports)
+        if good == len(reports):
+            return _check(
+                "included",
+                CheckStatus.PASSED,
+                "included_ok",
+                f"all {good} included credential(s) verified",
+            ), reports
+        bad = [f"[{i}] {r.verdict.value}" for i, r in enumerate(reports) if not r.verified]
+        return _check(
+            "included",
+            CheckStatus.FAILED,
+            "included_invalid",
+            f"{len(bad)} of {len(reports)} included credential(s) not verified: " + ", ".join(bad),
+            "$.credentialSubject.verifiableCredential",
+        ), reports
+
     @staticmethod
     def _verdict(checks: list[Check]) -> Verdict:
         def failed(name: str, *codes: str) -> bool:
@@ -695,6 +755,8 @@ class Verifier:
             return Verdict.NOT_YET_VALID
         if failed("recipient"):
             return Verdict.RECIPIENT_MISMATCH
+        if failed("included"):
+            return Verdict.INVALID
         if any(c.blocking for c in checks):
             return Verdict.UNVERIFIABLE
         return Verdict.VERIFIED

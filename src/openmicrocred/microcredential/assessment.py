@@ -49,17 +49,32 @@ class Artifact(_Model):
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
     @classmethod
-    def from_file(cls, path: str | Path, *, requirement: str, name: str | None = None,
-                  kind: str = "document", url: str | None = None,
-                  media_type: str | None = None, description: str | None = None) -> Artifact:
+    def from_file(
+        cls,
+        path: str | Path,
+        *,
+        requirement: str,
+        name: str | None = None,
+        kind: str = "document",
+        url: str | None = None,
+        media_type: str | None = None,
+        description: str | None = None,
+    ) -> Artifact:
         """An artifact for a local file, with its SHA-256 digest."""
         file = Path(path)
         digest = hashlib.sha256()
         with file.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
-        return cls(requirement=requirement, name=name or file.name, kind=kind, url=url,
-                   media_type=media_type, description=description, sha256=digest.hexdigest())
+        return cls(
+            requirement=requirement,
+            name=name or file.name,
+            kind=kind,
+            url=url,
+            media_type=media_type,
+            description=description,
+            sha256=digest.hexdigest(),
+        )
 
     @property
     def digest_sri(self) -> str | None:
@@ -76,15 +91,14 @@ class Submission(_Model):
     learner: str = Field(description="the learner's identifier (DID, URL or email)")
     answers: dict[str, str] = Field(default_factory=dict, description="question id -> answer")
     artifacts: list[Artifact] = Field(default_factory=list)
-    reflections: dict[str, str] = Field(default_factory=dict,
-                                        description="prompt id -> reflection")
+    reflections: dict[str, str] = Field(default_factory=dict, description="prompt id -> reflection")
     submitted_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
 class Decision(StrEnum):
     """The outcome of an assessment."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a decision, not a password
     REVISE = "revise_and_resubmit"
 
 
@@ -164,16 +178,21 @@ def assess(
             raise WorkflowError(f"criterion {criterion.id!r} has no level {level_id!r}") from None
         if level.points < criterion.passing_points:
             passing = criterion.level(criterion.passing_level).name
-            reasons.append(f"part 2: {criterion.name!r} is {level.name}; it must reach "
-                           f"{passing}")
+            reasons.append(f"part 2: {criterion.name!r} is {level.name}; it must reach {passing}")
     for rid, met in reflection_met.items():
         if not met:
             reasons.append(f"part 3: the reflection on {rid!r} does not meet its criteria")
     return Assessment(
-        assessor=assessor, assessor_id=assessor_id, question_met=question_met,
-        rubric_levels=rubric_levels, reflection_met=reflection_met, strengths=strengths,
-        improvements=improvements, decision=Decision.REVISE if reasons else Decision.PASS,
-        reasons=reasons, assessed_at=at or datetime.now(UTC),
+        assessor=assessor,
+        assessor_id=assessor_id,
+        question_met=question_met,
+        rubric_levels=rubric_levels,
+        reflection_met=reflection_met,
+        strengths=strengths,
+        improvements=improvements,
+        decision=Decision.REVISE if reasons else Decision.PASS,
+        reasons=reasons,
+        assessed_at=at or datetime.now(UTC),
     )
 
 

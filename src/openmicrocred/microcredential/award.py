@@ -47,8 +47,9 @@ def criteria_narrative(definition: MicroCredential) -> str:
         lines.append(f"\n## Applications\n\n{d.applications}")
     lines.append(f"\n## Category\n\n{d.category}")
     lines.append("\n## Assessment\n\n### Part 1: overview questions\n")
-    lines += [f"{i}. {q.question} *Passing:* {q.passing_criteria}"
-              for i, q in enumerate(d.questions, 1)]
+    lines += [
+        f"{i}. {q.question} *Passing:* {q.passing_criteria}" for i, q in enumerate(d.questions, 1)
+    ]
     lines.append("\n### Part 2: work examples and artifacts\n")
     lines += [f"- {a.description} ({', '.join(a.kinds)})" for a in d.artifacts]
     lines.append("\nRubric (each criterion must reach its passing level):\n")
@@ -60,8 +61,10 @@ def criteria_narrative(definition: MicroCredential) -> str:
     lines += [f"- {r.prompt} *Passing:* {r.passing_criteria}" for r in d.reflections]
     if d.history:
         lines.append("\n## Quality assurance\n")
-        lines += [f"- {e.state.value.capitalize()} by {e.by} ({e.role}) on {_date(e.at)}"
-                  for e in d.history]
+        lines += [
+            f"- {e.state.value.capitalize()} by {e.by} ({e.role}) on {_date(e.at)}"
+            for e in d.history
+        ]
     if d.designer:
         lines.append(f"\nDesigned by {d.designer}.")
     return "\n".join(lines)
@@ -75,26 +78,50 @@ def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[st
     d = definition
     descriptions: list[dict[str, Any]] = []
     for q in d.questions:
-        descriptions.append({"id": _rd_id(d, "question", q.id), "type": ["ResultDescription"],
-                             "name": f"Overview question: {q.question}", "resultType": "Status"})
+        descriptions.append(
+            {
+                "id": _rd_id(d, "question", q.id),
+                "type": ["ResultDescription"],
+                "name": f"Overview question: {q.question}",
+                "resultType": "Status",
+            }
+        )
     for c in d.rubric:
         rd: dict[str, Any] = {
-            "id": _rd_id(d, "rubric", c.id), "type": ["ResultDescription"], "name": c.name,
+            "id": _rd_id(d, "rubric", c.id),
+            "type": ["ResultDescription"],
+            "name": c.name,
             "resultType": "RubricCriterionLevel",
             "rubricCriterionLevel": [
-                {"id": _rd_id(d, "rubric", f"{c.id}-{lv.id}"), "type": ["RubricCriterionLevel"],
-                 "name": lv.name, "points": str(lv.points),
-                 **({"description": lv.description} if lv.description else {})}
+                {
+                    "id": _rd_id(d, "rubric", f"{c.id}-{lv.id}"),
+                    "type": ["RubricCriterionLevel"],
+                    "name": lv.name,
+                    "points": str(lv.points),
+                    **({"description": lv.description} if lv.description else {}),
+                }
                 for lv in c.levels
             ],
             "requiredLevel": _rd_id(d, "rubric", f"{c.id}-{c.passing_level}"),
         }
         descriptions.append(rd)
     for r in d.reflections:
-        descriptions.append({"id": _rd_id(d, "reflection", r.id), "type": ["ResultDescription"],
-                             "name": f"Reflection: {r.prompt}", "resultType": "Status"})
-    descriptions.append({"id": _rd_id(d, "decision", "overall"), "type": ["ResultDescription"],
-                         "name": "Assessment decision", "resultType": "Status"})
+        descriptions.append(
+            {
+                "id": _rd_id(d, "reflection", r.id),
+                "type": ["ResultDescription"],
+                "name": f"Reflection: {r.prompt}",
+                "resultType": "Status",
+            }
+        )
+    descriptions.append(
+        {
+            "id": _rd_id(d, "decision", "overall"),
+            "type": ["ResultDescription"],
+            "name": "Assessment decision",
+            "resultType": "Status",
+        }
+    )
     achievement: dict[str, Any] = {
         "id": d.id,
         "type": ["Achievement"],
@@ -116,11 +143,15 @@ def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[st
         achievement["image"] = {"id": d.image, "type": "Image", "caption": d.name}
     if d.alignments:
         achievement["alignment"] = [
-            {"type": ["Alignment"], "targetName": a.name, "targetUrl": a.url,
-             **({"targetFramework": a.framework} if a.framework else {}),
-             **({"targetCode": a.code} if a.code else {}),
-             **({"targetDescription": a.description} if a.description else {}),
-             **({"targetType": a.target_type} if a.target_type else {})}
+            {
+                "type": ["Alignment"],
+                "targetName": a.name,
+                "targetUrl": a.url,
+                **({"targetFramework": a.framework} if a.framework else {}),
+                **({"targetCode": a.code} if a.code else {}),
+                **({"targetDescription": a.description} if a.description else {}),
+                **({"targetType": a.target_type} if a.target_type else {}),
+            }
             for a in d.alignments
         ]
     return achievement
@@ -128,10 +159,16 @@ def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[st
 
 def _evidence(definition: MicroCredential, submission: Submission) -> list[dict[str, Any]]:
     answers = "\n\n".join(
-        f"**{q.question}**\n\n{submission.answers.get(q.id, '')}" for q in definition.questions)
-    evidence: list[dict[str, Any]] = [{
-        "type": ["Evidence"], "name": "Part 1: answers to the overview questions",
-        "genre": "Overview questions", "narrative": answers}]
+        f"**{q.question}**\n\n{submission.answers.get(q.id, '')}" for q in definition.questions
+    )
+    evidence: list[dict[str, Any]] = [
+        {
+            "type": ["Evidence"],
+            "name": "Part 1: answers to the overview questions",
+            "genre": "Overview questions",
+            "narrative": answers,
+        }
+    ]
     requirements = {a.id: a for a in definition.artifacts}
     for artifact in submission.artifacts:
         item: dict[str, Any] = {"type": ["Evidence"]}
@@ -140,7 +177,8 @@ def _evidence(definition: MicroCredential, submission: Submission) -> list[dict[
         item["name"] = artifact.name
         requirement = requirements.get(artifact.requirement)
         item["description"] = artifact.description or (
-            requirement.description if requirement else artifact.name)
+            requirement.description if requirement else artifact.name
+        )
         item["genre"] = f"Work artifact ({artifact.kind})"
         if artifact.digest_sri:
             item["digestSRI"] = artifact.digest_sri
@@ -148,9 +186,16 @@ def _evidence(definition: MicroCredential, submission: Submission) -> list[dict[
             item["mediaType"] = artifact.media_type
         evidence.append(item)
     reflections = "\n\n".join(
-        f"**{r.prompt}**\n\n{submission.reflections.get(r.id, '')}" for r in definition.reflections)
-    evidence.append({"type": ["Evidence"], "name": "Part 3: reflection", "genre": "Reflection",
-                     "narrative": reflections})
+        f"**{r.prompt}**\n\n{submission.reflections.get(r.id, '')}" for r in definition.reflections
+    )
+    evidence.append(
+        {
+            "type": ["Evidence"],
+            "name": "Part 3: reflection",
+            "genre": "Reflection",
+            "narrative": reflections,
+        }
+    )
     return evidence
 
 
@@ -158,17 +203,36 @@ def _results(definition: MicroCredential, assessment: Assessment) -> list[dict[s
     d = definition
     results: list[dict[str, Any]] = []
     for q in d.questions:
-        results.append({"type": ["Result"], "resultDescription": _rd_id(d, "question", q.id),
-                        "status": "Completed" if assessment.question_met[q.id] else "Failed"})
+        results.append(
+            {
+                "type": ["Result"],
+                "resultDescription": _rd_id(d, "question", q.id),
+                "status": "Completed" if assessment.question_met[q.id] else "Failed",
+            }
+        )
     for c in d.rubric:
-        results.append({"type": ["Result"], "resultDescription": _rd_id(d, "rubric", c.id),
-                        "achievedLevel": _rd_id(d, "rubric",
-                                                f"{c.id}-{assessment.rubric_levels[c.id]}")})
+        results.append(
+            {
+                "type": ["Result"],
+                "resultDescription": _rd_id(d, "rubric", c.id),
+                "achievedLevel": _rd_id(d, "rubric", f"{c.id}-{assessment.rubric_levels[c.id]}"),
+            }
+        )
     for r in d.reflections:
-        results.append({"type": ["Result"], "resultDescription": _rd_id(d, "reflection", r.id),
-                        "status": "Completed" if assessment.reflection_met[r.id] else "Failed"})
-    results.append({"type": ["Result"], "resultDescription": _rd_id(d, "decision", "overall"),
-                    "status": "Completed" if assessment.decision is Decision.PASS else "Failed"})
+        results.append(
+            {
+                "type": ["Result"],
+                "resultDescription": _rd_id(d, "reflection", r.id),
+                "status": "Completed" if assessment.reflection_met[r.id] else "Failed",
+            }
+        )
+    results.append(
+        {
+            "type": ["Result"],
+            "resultDescription": _rd_id(d, "decision", "overall"),
+            "status": "Completed" if assessment.decision is Decision.PASS else "Failed",
+        }
+    )
     return results
 
 
@@ -217,8 +281,11 @@ def build_credential(
     subject["result"] = _results(definition, assessment)
     subject["narrative"] = _feedback(assessment, attempt)
     if assessment.assessor_id:
-        subject["source"] = {"id": assessment.assessor_id, "type": ["Profile"],
-                             "name": assessment.assessor}
+        subject["source"] = {
+            "id": assessment.assessor_id,
+            "type": ["Profile"],
+            "name": assessment.assessor,
+        }
     subject["activityStartDate"] = format_datetime(first_submitted or submission.submitted_at)
     subject["activityEndDate"] = format_datetime(assessment.assessed_at)
     credential: dict[str, Any] = {
@@ -234,8 +301,7 @@ def build_credential(
         "evidence": _evidence(definition, submission),
     }
     if definition.image:
-        credential["image"] = {"id": definition.image, "type": "Image",
-                               "caption": definition.name}
+        credential["image"] = {"id": definition.image, "type": "Image", "caption": definition.name}
     if status:
         credential["credentialStatus"] = list(status)
     return credential
@@ -279,7 +345,8 @@ def award(
     if not definition.approved:
         raise WorkflowError(
             f"{definition.name!r} is {definition.state.value}: it must be reviewed and approved "
-            "by the academic committee before badges are awarded")
+            "by the academic committee before badges are awarded"
+        )
     if record.definition_id != definition.id:
         raise WorkflowError("the learner record is for another micro-credential")
     attempt = record.passed
@@ -294,13 +361,20 @@ def award(
     badge_id = credential_id or f"urn:uuid:{uuid.uuid4()}"
     status = [e.to_json() for e in registry.allocate(badge_id)] if registry else []
     credential = build_credential(
-        definition, attempt.submission, attempt.assessment, issuer=issuer,
-        credential_id=badge_id, attempt=attempt.number,
-        first_submitted=record.attempts[0].submission.submitted_at, now=now, status=status,
+        definition,
+        attempt.submission,
+        attempt.assessment,
+        issuer=issuer,
+        credential_id=badge_id,
+        attempt=attempt.number,
+        first_submitted=record.attempts[0].submission.submitted_at,
+        now=now,
+        status=status,
     )
     if format == "jwt":
-        return AwardedBadge(badge_id, credential, sign_jwt(credential, key,
-                                                           kid=verification_method))
+        return AwardedBadge(
+            badge_id, credential, sign_jwt(credential, key, kid=verification_method)
+        )
     if not isinstance(key, Ed25519Key):
         raise TypeError("Data Integrity badges are signed with an Ed25519 key")
     signed = add_proof(credential, key, verification_method=verification_method, created=now)

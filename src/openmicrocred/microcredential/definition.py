@@ -34,6 +34,8 @@ __all__ = [
 CATEGORIES = ("Science & Engineering", "Business", "Education", "Technology")
 """The framework's categories; an issuer may use its own as well."""
 
+ArtifactKind = Literal["video", "photo", "document", "other"]
+
 Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
@@ -57,8 +59,9 @@ class AlignmentTarget(_Model):
     code: str | None = None
     description: str | None = None
     target_type: str | None = Field(
-        default=None, description="an OB AlignmentTargetType, or ext:… (e.g. "
-        "ext:ProgrammeLearningOutcome)")
+        default=None,
+        description="an OB AlignmentTargetType, or ext:… (e.g. ext:ProgrammeLearningOutcome)",
+    )
 
 
 class OverviewQuestion(_Model):
@@ -101,8 +104,10 @@ class RubricCriterion(_Model):
         if len(set(ids)) != len(ids):
             raise ValueError(f"criterion {self.id}: level ids must be unique")
         if self.passing_level not in ids:
-            raise ValueError(f"criterion {self.id}: passing_level {self.passing_level!r} is "
-                             "not one of its levels")
+            raise ValueError(
+                f"criterion {self.id}: passing_level {self.passing_level!r} is "
+                "not one of its levels"
+            )
         return self
 
     def level(self, level_id: str) -> RubricLevel:
@@ -118,13 +123,16 @@ class RubricCriterion(_Model):
         return self.level(self.passing_level).points
 
 
+def _documents() -> list[ArtifactKind]:
+    return ["document"]
+
+
 class ArtifactRequirement(_Model):
     """Part 2: a work example the learner must submit."""
 
     id: Slug
     description: str
-    kinds: list[Literal["video", "photo", "document", "other"]] = Field(
-        default_factory=lambda: ["document"])
+    kinds: list[ArtifactKind] = Field(default_factory=_documents)
 
 
 class DefinitionState(StrEnum):
@@ -160,8 +168,9 @@ class MicroCredential(_Model):
     approved (or published) definition can be awarded.
     """
 
-    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$",
-                    description="the achievement id: a URL or URN")
+    id: str = Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", description="the achievement id: a URL or URN"
+    )
     name: str
     version: str = "1.0"
     code: str | None = Field(default=None, description="a human code, e.g. KMUTT-MC-DS101")
@@ -186,35 +195,41 @@ class MicroCredential(_Model):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> MicroCredential:
-        for label, items in (("question", self.questions), ("artifact", self.artifacts),
-                             ("rubric criterion", self.rubric),
-                             ("reflection prompt", self.reflections)):
+        for label, items in (
+            ("question", self.questions),
+            ("artifact", self.artifacts),
+            ("rubric criterion", self.rubric),
+            ("reflection prompt", self.reflections),
+        ):
             ids = [item.id for item in items]
             if len(set(ids)) != len(ids):
                 raise ValueError(f"{label} ids must be unique")
         return self
 
-    def _advance(self, expected: DefinitionState, by: str, at: datetime | None,
-                 note: str | None) -> MicroCredential:
+    def _advance(
+        self, expected: DefinitionState, by: str, at: datetime | None, note: str | None
+    ) -> MicroCredential:
         if self.state is not expected:
             target = _NEXT.get(expected, (expected, ""))[0]
             raise WorkflowError(
                 f"cannot move {self.name!r} to {target.value}: it is {self.state.value}, "
-                f"and must be {expected.value} first")
+                f"and must be {expected.value} first"
+            )
         if not by.strip():
             raise WorkflowError("record who takes this step")
         state, role = _NEXT[expected]
-        event = ApprovalEvent(state=state, by=by, role=role, at=at or datetime.now(UTC),
-                              note=note)
+        event = ApprovalEvent(state=state, by=by, role=role, at=at or datetime.now(UTC), note=note)
         return self.model_copy(update={"state": state, "history": [*self.history, event]})
 
-    def review(self, reviewer: str, *, at: datetime | None = None,
-               note: str | None = None) -> MicroCredential:
+    def review(
+        self, reviewer: str, *, at: datetime | None = None, note: str | None = None
+    ) -> MicroCredential:
         """Record the expert review (draft -> reviewed); returns the updated definition."""
         return self._advance(DefinitionState.DRAFT, reviewer, at, note)
 
-    def approve(self, committee: str, *, at: datetime | None = None,
-                note: str | None = None) -> MicroCredential:
+    def approve(
+        self, committee: str, *, at: datetime | None = None, note: str | None = None
+    ) -> MicroCredential:
         """Record the academic committee's approval (reviewed -> approved)."""
         return self._advance(DefinitionState.REVIEWED, committee, at, note)
 
