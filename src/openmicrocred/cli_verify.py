@@ -30,6 +30,14 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _block(value: Any, *, limit: int = 14) -> str:
+    """Multi-line text (markdown) indented under its label, shortened for a terminal."""
+    lines = [line for line in _text(value).splitlines() if line.strip()]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"… ({len(lines) - limit} more lines in the badge)"]
+    return "\n                ".join(lines)
+
+
 def _read_source(source: str) -> Any:
     if source == "-":
         return sys.stdin.buffer.read()
@@ -65,10 +73,8 @@ def _print_report(report: Any, out: TextIO) -> None:
                 print(f"                {_text(a['description'])}", file=out)
             criteria = a.get("criteria") or {}
             if criteria.get("narrative") or criteria.get("id"):
-                print(
-                    f"  Criteria:     {_text(criteria.get('narrative') or criteria.get('id'))}",
-                    file=out,
-                )
+                text = _block(criteria.get("narrative") or criteria.get("id"))
+                print(f"  Criteria:     {text}", file=out)
             for al in a.get("alignment", []):
                 print(
                     f"  Aligned to:   {_text(al.get('targetName'))} <{al.get('targetUrl')}>",
@@ -87,7 +93,7 @@ def _print_report(report: Any, out: TextIO) -> None:
                 file=out,
             )
         if d.feedback:
-            print(f"  Feedback:     {_text(d.feedback)}", file=out)
+            print(f"  Feedback:     {_block(d.feedback)}", file=out)
         dates = f"issued {d.valid_from}" + (
             f", valid until {d.valid_until}" if d.valid_until else ""
         )
@@ -101,7 +107,11 @@ def _print_report(report: Any, out: TextIO) -> None:
         where = f" [{c.path}]" if c.path and c.status.value != "passed" else ""
         note = " (warning)" if c.severity == "warning" and c.status.value == "failed" else ""
         print(f"    {_MARK[c.status.value]} {c.name}: {c.message}{where}{note}", file=out)
+    seen = set()
     for f in report.fetched:
+        if f["url"] in seen:
+            continue
+        seen.add(f["url"])
         if f.get("error"):
             print(f"  Not fetched:  {f['url']} ({f['error']})", file=out)
         else:

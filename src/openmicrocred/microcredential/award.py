@@ -302,7 +302,9 @@ def build_credential(
     }
     if definition.image:
         credential["image"] = {"id": definition.image, "type": "Image", "caption": definition.name}
-    if status:
+    if len(status) == 1:
+        credential["credentialStatus"] = status[0]  # the 1EdTech schema wants one object
+    elif status:
         credential["credentialStatus"] = list(status)
     return credential
 
@@ -333,12 +335,16 @@ def award(
     registry: StatusRegistry | None = None,
     credential_id: str | None = None,
     format: Literal["di", "jwt"] = "di",
+    status_purposes: Sequence[str] = ("revocation",),
     now: datetime | None = None,
 ) -> AwardedBadge:
     """Award the badge for a learner's passing attempt, with a status entry, signed.
 
     :param issuer: the issuer's Profile as JSON (at least ``id``; the key's controller).
-    :param registry: allocates revocation and suspension entries (recommended).
+    :param registry: allocates the status entries (recommended).
+    :param status_purposes: which entries to allocate. The 1EdTech OB 3.0 schema allows one
+        ``credentialStatus`` object, so the default is a revocation entry only; asking for
+        ``("revocation", "suspension")`` gives an array, which that schema rejects.
     :raises WorkflowError: the definition is not approved, the record is for another
         micro-credential, or the learner has not passed.
     """
@@ -359,7 +365,9 @@ def award(
     issuer = {"type": ["Profile"], **issuer}
     issuer = {"id": issuer.pop("id"), **issuer}
     badge_id = credential_id or f"urn:uuid:{uuid.uuid4()}"
-    status = [e.to_json() for e in registry.allocate(badge_id)] if registry else []
+    status = (
+        [e.to_json() for e in registry.allocate(badge_id, status_purposes)] if registry else []
+    )
     credential = build_credential(
         definition,
         attempt.submission,
