@@ -3,7 +3,8 @@
 Usage: python benchmarks/sign_verify.py [CREDENTIAL.json ...]
 
 Without arguments it measures two generated credentials: a realistic micro-credential
-(3 rubric results, 3 evidence items, 2 alignments) and a large one (30 evidence items).
+(3 rubric results with levels, 3 evidence items, 2 alignments) and a large one (30 evidence
+items).
 Each line has ``file``, ``quads``, ``sign_ms`` and ``verify_ms`` (medians, after warm-up),
 and, measured in the same run, ``baseline_sign_ms`` / ``baseline_verify_ms`` of the
 straightforward pyld-based eddsa-rdfc-2022 (pyld URDNA2015 normalize + SHA-256 + Ed25519).
@@ -27,28 +28,54 @@ from typing import Any
 from pyld import jsonld
 
 from openmicrocred.canon import canonicalize_document
-from openmicrocred.demo import build_demo_credential
+from openmicrocred.demo import demo_definition
 from openmicrocred.jsonld import processing_options
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.models import Evidence
+from openmicrocred.microcredential import Artifact, Submission, assess, build_credential
 from openmicrocred.suites import add_proof, verify_proofs
 
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def realistic(evidence: int = 3) -> dict[str, Any]:
-    cred = build_demo_credential()
-    cred.evidence = [
-        Evidence(
-            id=f"https://badges.kmutt.ac.th/evidence/0001/{i}",
-            name=f"Artifact {i}",
-            description="A work artifact submitted by the learner.",
-            genre="Work artifact",
-            narrative=f"Evidence item {i} for the rubric.",
-        )
-        for i in range(evidence)
-    ]
-    return cred.dump()
+def realistic(artifacts: int = 1) -> dict[str, Any]:
+    """A micro-credential as awarded: 3 rubric results with levels, 2 alignments, and
+    evidence for the overview answers, ``artifacts`` work artifacts and the reflection."""
+    definition = demo_definition()
+    submission = Submission(
+        learner="did:example:learner",
+        answers={"question": "Which districts flood most?", "sources": "Rain gauges."},
+        artifacts=[
+            Artifact(
+                requirement="dashboard",
+                name=f"Artifact {i}",
+                url=f"https://badges.kmutt.ac.th/evidence/{i}",
+                sha256="ab" * 32,
+                description="A work artifact submitted by the learner.",
+            )
+            for i in range(artifacts)
+        ],
+        reflections={"next-time": "Validate the gauges against satellite data."},
+        submitted_at=CREATED,
+    )
+    assessment = assess(
+        definition,
+        submission,
+        assessor="Aj. Assessor",
+        question_met={"question": True, "sources": True},
+        rubric_levels={"cleaning": "proficient", "visuals": "exemplary", "story": "proficient"},
+        reflection_met={"next-time": True},
+        strengths="Clear.",
+        improvements="Label units.",
+        at=CREATED,
+    )
+    return build_credential(
+        definition,
+        submission,
+        assessment,
+        issuer={"id": "did:example:issuer", "type": ["Profile"], "name": "KMUTT"},
+        credential_id="urn:uuid:7b1c2a3e-0000-4000-8000-000000000001",
+        now=CREATED,
+    )
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int) -> float:

@@ -16,14 +16,29 @@ from conftest import SPEC
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_demo_writes_a_valid_credential(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", str(tmp_path / "out")]) == 0
+def test_demo_and_its_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo"
+    assert main(["demo", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "Data Storytelling" in text
-    assert "undefined term refused ..... ok ($.credentialSubject.grade)" in text
-    assert "forged rubric level caught . ok" in text
-    written = json.loads((tmp_path / "out" / "data-storytelling.unsigned.json").read_text())
-    assert written["credentialSubject"]["achievement"]["achievementType"] == "MicroCredential"
+    assert "attempt 1 -> revise_and_resubmit" in text
+    assert "attempt 2 -> pass" in text
+    assert "All badges verified as expected." in text
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["registry"] == "status.db"
+    assert (out / manifest["registry"]).exists()
+    assert {b["state"] for b in manifest["badges"]} == {"active", "revoked"}
+    flags = [f"--resource={url}={out / file}" for url, file in manifest["resources"].items()]
+    for badge in manifest["badges"]:
+        expected = 0 if badge["state"] == "active" else 1
+        for key in ("file", "png", "svg"):
+            code = main(["verify", "--offline", *flags, str(out / badge[key])])
+            assert code == expected, (badge, key)
+        credential = json.loads((out / badge["file"]).read_text())
+        assert credential["id"] == badge["id"]
+        assert (out / badge["html"]).read_text().startswith("<!DOCTYPE html>")
+        assert (out / badge["qr"]).read_bytes().startswith(b"\x89PNG")
+    assert "revoked" in capsys.readouterr().out.lower()
+    assert main(["verify", "--offline", *flags, str(out / manifest["clr"])]) == 0
 
 
 def test_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,7 +67,7 @@ def test_usage_error_exits_2() -> None:
     assert info.value.code == 2
 
 
-def test_module_entry_point_and_example_script() -> None:
+def test_module_entry_point() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "openmicrocred", "--version"],
         capture_output=True,
@@ -60,13 +75,6 @@ def test_module_entry_point_and_example_script() -> None:
         check=True,
     )
     assert out.stdout.startswith("openmicrocred ")
-    example = subprocess.run(
-        [sys.executable, str(REPO / "examples" / "build_credential.py")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(example.stdout)["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
 
 
 def test_canon_prints_nquads_and_hash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,6 +104,66 @@ def test_demo_runs_twice_in_one_folder(tmp_path: Path) -> None:
     assert main(["demo", str(tmp_path)]) == 0
     assert (tmp_path / "issuer-key.pem").read_bytes() == first
     assert oct((tmp_path / "issuer-key.pem").stat().st_mode & 0o777) == "0o600"
+
+
+def test_keygen_and_issue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "issuer.pem"
+    assert main(["keygen", "-o", str(key), "--did-web", "https://kmutt.example/issuers/1"]) == 0
+    out = capsys.readouterr().out
+    assert "did:web:kmutt.example:issuers:1" in out
+    did_key = next(line.split()[-1] for line in out.splitlines() if line.startswith("did:key"))
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    document = json.loads((tmp_path / "did.json").read_text())
+    assert document["id"] == "did:web:kmutt.example:issuers:1"
+    assert main(["keygen", "-o", str(key)]) == 2  # never overwrites a key
+    capsys.readouterr()
+
+    credential = json.loads((SPEC / "ob3-basic.unsigned.json").read_text())
+    unsigned = tmp_path / "badge.json"
+    unsigned.write_text(json.dumps(credential))
+    assert main(["issue", str(unsigned), "--key", str(key)]) == 2
+    assert "set the issuer to the key's DID" in capsys.readouterr().err
+    credential["issuer"]["id"] = did_key
+    unsigned.write_text(json.dumps(credential))
+    registry = tmp_path / "status.db"
+    assert (
+        main(
+            [
+                "status",
+                "init",
+                "--registry",
+                str(registry),
+                "--base-url",
+                "https://kmutt.example/status",
+            ]
+        )
+        == 0
+    )
+    signed = tmp_path / "signed.json"
+    assert (
+        main(
+            [
+                "issue",
+                str(unsigned),
+                "--key",
+                str(key),
+                "--registry",
+                str(registry),
+                "-o",
+                str(signed),
+            ]
+        )
+        == 0
+    )
+    document = json.loads(signed.read_text())
+    assert document["credentialStatus"]["type"] == "BitstringStatusListEntry"
+    assert main(["verify", "--offline", "--json", str(signed)]) == 1  # status list not hosted
+    capsys.readouterr()
+    token = tmp_path / "badge.jwt"
+    assert (
+        main(["issue", str(unsigned), "--key", str(key), "--format", "jwt", "-o", str(token)]) == 0
+    )
+    assert main(["verify", "--offline", str(token)]) == 0
 
 
 def test_benchmark_script_runs(tmp_path: Path) -> None:
@@ -198,29 +266,20 @@ def test_verify_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_verify_resource_for_did_web(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", str(tmp_path / "demo")]) == 0
-    capsys.readouterr()
     demo = tmp_path / "demo"
-    badge = demo / "data-storytelling.json"
+    assert main(["demo", str(demo)]) == 0
+    capsys.readouterr()
+    manifest = json.loads((demo / "manifest.json").read_text())
+    badge = demo / manifest["badges"][0]["png"]
     assert main(["verify", "--offline", str(badge)]) == 1
     assert "could not be fully checked" in capsys.readouterr().out
-    resource = f"https://badges.kmutt.ac.th/issuers/kmutt/did.json={demo / 'did.json'}"
-    assert (
-        main(
-            [
-                "verify",
-                "--offline",
-                "--resource",
-                resource,
-                str(badge),
-                str(demo / "data-storytelling.jwt"),
-            ]
-        )
-        == 0
-    )
+    flags = []
+    for url, file in manifest["resources"].items():
+        flags += ["--resource", f"{url}={demo / file}"]
+    assert main(["verify", "--offline", *flags, str(badge)]) == 0
     out = capsys.readouterr().out
     assert "(local copy)" in out
-    assert out.count("VERIFIED") == 2
+    assert out.startswith("VERIFIED")
 
 
 def test_bake_unbake_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -113,7 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="build and check a KMUTT-style micro-credential")
+    demo = sub.add_parser(
+        "demo", help="the whole micro-credential story: define, assess, award, share, revoke, "
+        "verify (offline)")
     demo.add_argument(
         "dir",
         nargs="?",
@@ -148,9 +150,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     canon.set_defaults(func=_cmd_canon)
 
-    from . import cli_status, cli_verify
+    from . import cli_issue, cli_status, cli_verify
 
     cli_verify.add_commands(sub)
+    cli_issue.add_commands(sub)
     cli_status.add_commands(sub)
 
     contexts = sub.add_parser("contexts", help="list the bundled JSON-LD contexts")

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from openmicrocred.bake import bake, unbake
+from openmicrocred.keys import Ed25519Key
+from openmicrocred.share import (
+    badge_page,
+    badge_png,
+    badge_svg,
+    linkedin_add_to_profile_url,
+    qr_png,
+    qr_svg,
+)
+from openmicrocred.suites import add_proof
+from openmicrocred.verify import verify
+
+from conftest import SPEC, load
+
+
+def test_qr_codes() -> None:
+    url = "https://badges.kmutt.ac.th/verify?id=urn:uuid:1234"
+    png = qr_png(url)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    svg = qr_svg(url)
+    assert svg.lstrip().startswith(b"<?xml")
+    assert b"<svg" in svg
+    assert b"<path" in svg
+    # Longer data gives a larger code (more modules); the content is really encoded.
+    assert len(qr_svg(url * 10)) > len(svg)
+
+
+def test_linkedin_url() -> None:
+    url = linkedin_add_to_profile_url(
+        "Data Storytelling",
+        issued=datetime(2026, 11, 25, tzinfo=UTC),
+        cert_url="https://badges.kmutt.ac.th/verify?id=1",
+        cert_id="urn:uuid:1",
+        organization_name="KMUTT & Partners",
+        expires=datetime(2029, 1, 1, tzinfo=UTC),
+    )
+    parts = urlsplit(url)
+    assert parts.netloc == "www.linkedin.com"
+    query = parse_qs(parts.query)
+    assert query["startTask"] == ["CERTIFICATION_NAME"]
+    assert query["name"] == ["Data Storytelling"]
+    assert query["organizationName"] == ["KMUTT & Partners"]
+    assert query["issueYear"] == ["2026"]
+    assert query["issueMonth"] == ["11"]
+    assert query["expirationYear"] == ["2029"]
+    assert query["certUrl"] == ["https://badges.kmutt.ac.th/verify?id=1"]
+
+
+def test_badge_images_bake() -> None:
+    png = badge_png(64)
+    assert png.startswith(b"\x89PNG")
+    svg = badge_svg("Data <Storytelling>", "KMUTT & co")
+    assert b"Data &lt;Storytelling&gt;" in svg
+    credential: dict[str, Any] = {"id": "urn:x", "name": "x"}
+    assert unbake(bake(png, credential)) == '{"id":"urn:x","name":"x"}'
+    assert unbake(bake(svg, credential)) == '{"id":"urn:x","name":"x"}'
+
+
+def test_html_page_escapes_everything_and_loads_nothing() -> None:
+    key = Ed25519Key.generate()
+    credential = load(SPEC / "ob3-basic.unsigned.json")
+    credential["issuer"]["id"] = key.did
+    credential["issuer"]["name"] = "<script>alert('issuer')</script>"
+    credential["credentialSubject"]["achievement"]["name"] = "Team<b>work</b>"
+    signed = add_proof(credential, key)
+    report = verify(signed)
+    page = badge_page(
+        signed,
+        report=report,
+        verify_url="https://x.example/v?id=1&a=<b>",
+        linkedin_url="https://www.linkedin.com/profile/add?name=a&b=c",
+    )
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page
+    assert "Team&lt;b&gt;work&lt;/b&gt;" in page
+    assert "Verified on" in page
+    assert "default-src 'none'" in page
+    # Nothing is loaded from elsewhere: no src/href to http(s) except the LinkedIn link.
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert all(s.startswith(("data:", "https://www.linkedin.com/")) for s in sources), sources
+    assert "<svg" in page  # the QR code is inline
+    signed["name"] = "tampered"
+    bad = badge_page(signed, report=verify(signed))
+    assert "Not verified (tampered)" in bad
+    assert "Not verified on this page" in badge_page(signed)
