@@ -114,8 +114,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser(
-        "demo", help="the whole micro-credential story: define, assess, award, share, revoke, "
-        "verify (offline)")
+        "demo",
+        help="the whole micro-credential story: define, assess, award, share, revoke, "
+        "verify (offline)",
+    )
     demo.add_argument(
         "dir",
         nargs="?",

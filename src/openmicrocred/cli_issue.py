@@ -79,8 +79,7 @@ def _cmd_issue(args: argparse.Namespace, out: TextIO) -> int:
         if args.registry:
             from .status import SQLiteStatusRegistry
 
-            entries = SQLiteStatusRegistry(args.registry).allocate(credential["id"],
-                                                                    ["revocation"])
+            entries = SQLiteStatusRegistry(args.registry).allocate(credential["id"], ["revocation"])
             credential["credentialStatus"] = entries[0].to_json()
         if args.format == "jwt":
             from .suites.vc_jwt import sign_jwt
@@ -91,8 +90,14 @@ def _cmd_issue(args: argparse.Namespace, out: TextIO) -> int:
 
             if not isinstance(key, Ed25519Key):
                 raise ValueError("Data Integrity proofs need an Ed25519 key; use --format jwt")
-            result = json.dumps(add_proof(credential, key, verification_method=method),
-                                indent=2, ensure_ascii=False) + "\n"
+            result = (
+                json.dumps(
+                    add_proof(credential, key, verification_method=method),
+                    indent=2,
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     except (OSError, ValueError, OpenMicrocredError) as exc:
         print(f"openmicrocred issue: {exc}", file=sys.stderr)
         return 2
@@ -107,25 +112,47 @@ def _cmd_issue(args: argparse.Namespace, out: TextIO) -> int:
 def add_commands(sub: Any) -> None:
     """Register ``keygen`` and ``issue`` on an argparse subparsers object."""
     keygen = sub.add_parser("keygen", help="create an Ed25519 issuer key (and did:web document)")
-    keygen.add_argument("-o", "--output", default="issuer-key.pem",
-                        help="key file to write (mode 0600; default issuer-key.pem)")
-    keygen.add_argument("--passphrase-env", metavar="VAR",
-                        help="encrypt the key with the passphrase in this environment variable")
-    keygen.add_argument("--did-web", metavar="HTTPS_URL",
-                        help="also write did.json for the did:web of this URL, e.g. "
-                        "https://kmutt.example/issuers/1")
+    keygen.add_argument(
+        "-o",
+        "--output",
+        default="issuer-key.pem",
+        help="key file to write (mode 0600; default issuer-key.pem)",
+    )
+    keygen.add_argument(
+        "--passphrase-env",
+        metavar="VAR",
+        help="encrypt the key with the passphrase in this environment variable",
+    )
+    keygen.add_argument(
+        "--did-web",
+        metavar="HTTPS_URL",
+        help="also write did.json for the did:web of this URL, e.g. "
+        "https://kmutt.example/issuers/1",
+    )
     keygen.set_defaults(func=_cmd_keygen)
 
     issue = sub.add_parser("issue", help="sign a credential (eddsa-rdfc-2022 or VC-JWT)")
     issue.add_argument("credential", metavar="CREDENTIAL.json", help="the unsigned credential")
     issue.add_argument("--key", required=True, help="the issuer's private key file (PEM)")
-    issue.add_argument("--passphrase-env", metavar="VAR",
-                       help="environment variable holding the key file's passphrase")
-    issue.add_argument("--verification-method",
-                       help="the key's verification method id (default: its did:key method)")
-    issue.add_argument("--registry", metavar="FILE",
-                       help="a status registry: allocate a revocation entry for the credential")
-    issue.add_argument("--format", choices=["di", "jwt"], default="di",
-                       help="eddsa-rdfc-2022 JSON (default) or VC-JWT")
+    issue.add_argument(
+        "--passphrase-env",
+        metavar="VAR",
+        help="environment variable holding the key file's passphrase",
+    )
+    issue.add_argument(
+        "--verification-method",
+        help="the key's verification method id (default: its did:key method)",
+    )
+    issue.add_argument(
+        "--registry",
+        metavar="FILE",
+        help="a status registry: allocate a revocation entry for the credential",
+    )
+    issue.add_argument(
+        "--format",
+        choices=["di", "jwt"],
+        default="di",
+        help="eddsa-rdfc-2022 JSON (default) or VC-JWT",
+    )
     issue.add_argument("-o", "--output", help="where to write it (default: standard output)")
     issue.set_defaults(func=_cmd_issue)

@@ -365,9 +365,7 @@ def award(
     issuer = {"type": ["Profile"], **issuer}
     issuer = {"id": issuer.pop("id"), **issuer}
     badge_id = credential_id or f"urn:uuid:{uuid.uuid4()}"
-    status = (
-        [e.to_json() for e in registry.allocate(badge_id, status_purposes)] if registry else []
-    )
+    status = [e.to_json() for e in registry.allocate(badge_id, status_purposes)] if registry else []
     credential = build_credential(
         definition,
         attempt.submission,
