@@ -20,3 +20,25 @@ def test_facade_exports_the_main_entry_points() -> None:
 
 def test_version() -> None:
     assert openmicrocred.__version__.count(".") == 2
+
+
+def test_every_lazy_export_resolves() -> None:
+    import importlib
+
+    fresh = importlib.reload(openmicrocred)
+    for name in fresh.__all__:
+        assert getattr(fresh, name) is not None
+    assert set(dir(fresh)) >= set(fresh.__all__)
+
+
+def test_import_and_help_are_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, openmicrocred.cli; "
+        "heavy = [m for m in ('pyld', 'pydantic', 'cryptography', 'httpx', 'jsonschema') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
