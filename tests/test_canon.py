@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from pathlib import Path
@@ -126,3 +127,53 @@ def test_concurrent_canonicalization() -> None:
     for t in threads:
         t.join()
     assert failures == []
+
+
+# The compiled fast path ----------------------------------------------------------------------
+
+
+def _fast_and_general(document: dict[str, Any]) -> tuple[str, str] | None:
+    from openmicrocred.canon.document import general_quads
+    from openmicrocred.canon.fast import Unsupported, fast_quads
+
+    try:
+        fast = canonicalize(fast_quads(document)).nquads
+    except Unsupported:
+        return None
+    return fast, canonicalize(general_quads(document)).nquads
+
+
+@pytest.mark.parametrize("path", SPEC_CREDENTIALS, ids=spec_id)
+def test_fast_path_matches_general_path_on_fixtures(path: Path) -> None:
+    document = load(path)
+    document.pop("proof", None)
+    pair = _fast_and_general(document)
+    if path.name in NOT_SAFE_AS_PRINTED:
+        assert pair is None  # outside the fast path: the general path reports the problem
+        return
+    assert pair is not None, "the fast path should compile every spec example"
+    assert pair[0] == pair[1]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(achievement_credential())
+def test_fast_path_matches_general_path_on_generated_credentials(data: dict[str, Any]) -> None:
+    pair = _fast_and_general(data)
+    assert pair is not None
+    assert pair[0] == pair[1]
+
+
+def test_fast_path_declines_what_it_does_not_compile(basic: dict[str, Any]) -> None:
+    from openmicrocred.canon.fast import Unsupported, fast_quads
+
+    for mutate in (
+        lambda d: d.update(undefinedTerm=1),
+        lambda d: d["credentialSubject"].update(id="relative"),
+        lambda d: d["credentialSubject"]["achievement"].update(name={"@value": "x"}),
+        lambda d: d["credentialSubject"].update({"@context": {"x": "https://x.example/"}}),
+        lambda d: d["credentialSubject"]["achievement"]["type"].append("Unknown"),
+    ):
+        document = copy.deepcopy(basic)
+        mutate(document)
+        with pytest.raises(Unsupported):
+            fast_quads(document)

@@ -18,7 +18,7 @@ from openmicrocred.keys import Ed25519Key
 from openmicrocred.report import VerificationReport
 from openmicrocred.suites import add_proof
 from openmicrocred.suites.vc_jwt import sign_jwt
-from openmicrocred.verify import Verifier
+from openmicrocred.verifier import Verifier
 
 from conftest import SPEC, load
 

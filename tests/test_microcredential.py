@@ -23,7 +23,7 @@ from openmicrocred.microcredential import (
 )
 from openmicrocred.schema import schema_errors
 from openmicrocred.status import SQLiteStatusRegistry, StatusChecker, publish
-from openmicrocred.verify import Verifier
+from openmicrocred.verifier import Verifier
 
 KEY = Ed25519Key.from_seed(bytes(range(2, 34)))
 ISSUER = {"id": KEY.did, "name": "KMUTT", "url": "https://www.kmutt.ac.th"}

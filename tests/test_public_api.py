@@ -42,3 +42,13 @@ def test_import_and_help_are_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_facade_functions_are_not_shadowed_by_submodules() -> None:
+    import importlib
+
+    import openmicrocred.demo
+
+    fresh = importlib.reload(openmicrocred)
+    assert callable(fresh.verify)
+    assert callable(fresh.add_proof)

@@ -11,7 +11,7 @@ from openmicrocred.report import Verdict
 from openmicrocred.schema import schema_errors
 from openmicrocred.stack import Association, stack
 from openmicrocred.suites import add_proof
-from openmicrocred.verify import verify
+from openmicrocred.verifier import verify
 
 from conftest import SPEC, load
 

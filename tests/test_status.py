@@ -31,7 +31,7 @@ from openmicrocred.status import (
     status_list_credential,
 )
 from openmicrocred.suites import add_proof
-from openmicrocred.verify import Verifier
+from openmicrocred.verifier import Verifier
 
 from conftest import SPEC, VECTORS, load
 

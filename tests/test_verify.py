@@ -20,7 +20,7 @@ from openmicrocred.models import IdentityObject
 from openmicrocred.report import CheckStatus, Verdict, VerificationFailed
 from openmicrocred.suites import add_proof
 from openmicrocred.suites.vc_jwt import sign_jwt
-from openmicrocred.verify import Verifier, verify
+from openmicrocred.verifier import Verifier, verify
 
 from conftest import SPEC, load
 

@@ -37,11 +37,11 @@ _EXPORTS = {
     "StaticLoader": "documents",
     "Verdict": "report",
     "VerificationReport": "report",
-    "Verifier": "verify",
+    "Verifier": "verifier",
     "add_proof": "suites",
     "parse_credential": "models",
     "sign_jwt": "suites.vc_jwt",
-    "verify": "verify",
+    "verify": "verifier",
     "verify_jwt": "suites.vc_jwt",
     "verify_proofs": "suites",
 }
@@ -118,4 +118,4 @@ if TYPE_CHECKING:
     from .report import CheckStatus, Verdict, VerificationReport
     from .suites import add_proof, verify_proofs
     from .suites.vc_jwt import sign_jwt, verify_jwt
-    from .verify import Verifier, verify
+    from .verifier import Verifier, verify

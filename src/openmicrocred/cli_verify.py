@@ -139,7 +139,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from .fetch import Fetcher, FetchPolicy
     from .inputs import InputError
     from .models import parse_datetime
-    from .verify import Verifier
+    from .verifier import Verifier
 
     resources: dict[str, bytes] = {}
     try:

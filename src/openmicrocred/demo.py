@@ -36,7 +36,7 @@ from .microcredential import (
 from .share import badge_page, badge_png, badge_svg, linkedin_add_to_profile_url, qr_png, qr_svg
 from .stack import Association, stack
 from .status import SQLiteStatusRegistry, StatusChecker, publish
-from .verify import Verifier
+from .verifier import Verifier
 
 __all__ = ["ISSUER_DID", "demo_definition", "run_demo"]
 

@@ -304,4 +304,14 @@ def to_rdf_dataset(
 
 def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> None:
     """Raise :class:`SafeModeError` if JSON-LD processing would lose part of ``document``."""
+    # The compiled fast path accepts a document only if every property, type and IRI is
+    # defined and absolute; anything else goes through safe-mode expansion, which names
+    # the JSON path of the problem.
+    from .canon.fast import Unsupported, fast_quads
+
+    try:
+        fast_quads(document, loader=loader)
+        return
+    except Unsupported:
+        pass
     expand(document, loader=loader, safe=True)

@@ -77,9 +77,9 @@ class _State:
             ) from None
         self.max_calls = max_calls
         self.calls = 0
-        self.quads = quads
+        self.quads = list(dict.fromkeys(quads))  # a dataset is a set of quads
         self.bnode_quads: dict[str, list[Quad]] = {}
-        for quad in quads:
+        for quad in self.quads:
             for term in (quad.subject, quad.object, quad.graph):
                 if term is not None and term[0] == "blank":
                     self.bnode_quads.setdefault(term[1], []).append(quad)
