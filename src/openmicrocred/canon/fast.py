@@ -16,6 +16,7 @@ canonical output; the test suite checks that differentially.
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -39,8 +40,12 @@ class Unsupported(Exception):  # noqa: N818 - a signal to take the general path,
     """The document uses something the fast path does not compile."""
 
 
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+-.]*:[^\s]*$")  # pyld's test, less blank nodes
+_CACHE_LIMIT = 50_000
+
+
 def _absolute(iri: Any) -> bool:
-    return isinstance(iri, str) and not iri.startswith("_:") and bool(_pyld._is_absolute_iri(iri))
+    return isinstance(iri, str) and _ABSOLUTE.match(iri) is not None
 
 
 class FastRDF:
@@ -67,6 +72,8 @@ class FastRDF:
         self._initial = self._processor._get_initial_context(self._options)
         self._processed: dict[tuple[Any, ...], Any] = {}
         self._iris: dict[tuple[str, str, bool], Any] = {}
+        self._plans: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._types: dict[tuple[str, tuple[str, ...]], tuple[Any, list[str]]] = {}
         self._keep: list[Any] = []  # contexts used as cache keys by id(), kept alive
 
     # ---------------------------------------------------------------- compiled contexts
@@ -112,20 +119,107 @@ class FastRDF:
         return result
 
     def _iri(self, active: Any, value: str, vocab: bool) -> Any:
+        if not vocab:
+            # Document-relative IRI expansion (of @id values) without a base: only a defined
+            # prefix changes the value, so most values need no lookup (and no caching).
+            prefix, colon, suffix = value.partition(":")
+            if not colon or prefix == "_":
+                return value
+            if suffix.startswith("//") or prefix not in active["mappings"]:
+                return value
         key = (active["_uuid"], value, vocab)
         cached = self._iris.get(key, self)
         if cached is not self:
             return cached
         with self._lock:
             result = self._processor._expand_iri(active, value, vocab=vocab, base=None)
-        self._iris[key] = result
+            if len(self._iris) > _CACHE_LIMIT:  # hostile input cannot grow it without bound
+                self._iris.clear()
+            self._iris[key] = result
         return result
 
-    @staticmethod
-    def _mapping(active: Any, term: str | None) -> Any:
-        if term is None:
-            return None
-        return active["mappings"].get(term)
+    def _remember(self, cache: dict[Any, Any], key: Any, value: Any) -> Any:
+        with self._lock:
+            if len(cache) > _CACHE_LIMIT:  # hostile input cannot grow it without bound
+                cache.clear()
+            cache[key] = value
+        return value
+
+    def _typed(self, active: Any, raw_values: list[Any]) -> tuple[Any, list[str]]:
+        """Apply the type-scoped contexts of a node's types (in sorted order, not propagated)
+        and expand the types with the context in force before them."""
+        values: list[str] = []
+        for raw in raw_values:
+            items = raw if isinstance(raw, list) else [raw]
+            if not all(isinstance(t, str) for t in items):
+                raise Unsupported("non-string type")
+            values.extend(items)
+        key = (active["_uuid"], tuple(values))
+        cached = self._types.get(key)
+        if cached is not None:
+            return cached
+        iris = [self._iri(active, t, True) for t in values]
+        if not all(_absolute(iri) for iri in iris):
+            raise Unsupported("undefined type")
+        result = active
+        for raw in raw_values:
+            items = raw if isinstance(raw, list) else [raw]
+            for type_ in sorted(items):
+                definition = active["mappings"].get(type_)
+                scoped = definition.get("@context") if definition else None
+                if scoped is not None and scoped is not False:
+                    result = self._process(result, scoped, propagate=False)
+        return self._remember(self._types, key, (result, iris))  # type: ignore[no-any-return]
+
+    def _plan(self, active: Any, key: str) -> tuple[Any, ...]:
+        """How a node's key is expanded in ``active``: its predicate, the context for its
+        values, its container and its value coercion."""
+        cache_key = (active["_uuid"], key)
+        cached = self._plans.get(cache_key)
+        if cached is not None:
+            return cached
+        plan: tuple[Any, ...]
+        expanded = self._iri(active, key, True)
+        if expanded == "@id":
+            plan = ("id",)
+        elif expanded == "@type":
+            plan = ("type",)
+        elif expanded == "@context":
+            plan = ("context",)
+        elif not _absolute(expanded):
+            plan = ("unsupported", "undefined or keyword property")
+        else:
+            definition = active["mappings"].get(key) or {}
+            term_ctx = active
+            scoped = definition.get("@context")
+            if scoped is not None:
+                term_ctx = self._process(active, scoped, propagate=True, override_protected=True)
+            container = set(definition.get("@container") or [])
+            is_graph = "@graph" in container
+            if container & _UNSUPPORTED_CONTAINERS or (is_graph and container - {"@graph", "@set"}):
+                plan = ("unsupported", "container")
+            else:
+                value_def = term_ctx["mappings"].get(key) or {}
+                type_ = value_def.get("@type")
+                language = bool({"@language", "@direction"} & (set(term_ctx) | set(value_def)))
+                if type_ == "@json":
+                    plan = ("unsupported", "@json")
+                else:
+                    coercion = (
+                        "iri" if type_ == "@id" else "vocab" if type_ == "@vocab" else "literal",
+                        None if type_ in (None, "@id", "@vocab", "@none") else type_,
+                        language,
+                    )
+                    plan = (
+                        "prop",
+                        ("iri", expanded),
+                        term_ctx,
+                        key,
+                        is_graph,
+                        "@list" in container,
+                        coercion,
+                    )
+        return self._remember(self._plans, cache_key, plan)  # type: ignore[no-any-return]
 
     # -------------------------------------------------------------------------- walking
 
@@ -155,8 +249,8 @@ class _Walk:
         self, active: Any, prop: str | None, element: dict[str, Any], type_scoped: Any
     ) -> Term:
         fast = self.fast
-        # _expand: property-scoped context and reverting type-scoped contexts.
-        mapping = fast._mapping(active, prop)
+        # pyld _expand: revert type-scoped contexts, apply the property-scoped context.
+        mapping = active["mappings"].get(prop) if prop is not None else None
         property_scoped = mapping.get("@context") if mapping else None
         if type_scoped is None and "previousContext" in active:
             type_scoped = active
@@ -173,82 +267,57 @@ class _Walk:
             active = active.get("previousContext", active)
         if property_scoped is not None:
             active = fast._process(active, property_scoped, override_protected=True)
-        # _prepare_nested_context: local context, then type-scoped contexts.
+        # pyld _prepare_nested_context: local context, then type-scoped contexts.
         if "@context" in element:
             active = fast._local(active, element["@context"])
-        types_ctx = active
-        type_values: list[str] = []
-        for key in sorted(element):
-            if fast._iri(active, key, True) != "@type":
-                continue
-            value = element[key]
-            values = value if isinstance(value, list) else [value]
-            if not all(isinstance(t, str) for t in values):
-                raise Unsupported("non-string type")
-            type_values.extend(values)
-            for type_ in sorted(values):
-                definition = fast._mapping(types_ctx, type_)
-                scoped = definition.get("@context") if definition else None
-                if scoped is not None and scoped is not False:
-                    active = fast._process(active, scoped, propagate=False)
-        # _expand_object
+        type_keys = [k for k in element if fast._iri(active, k, True) == "@type"]
+        type_iris: list[str] = []
+        if type_keys:
+            active, type_iris = fast._typed(active, [element[k] for k in sorted(type_keys)])
+        # pyld _expand_object, with each key's plan compiled once per context.
         subject: Term | None = None
+        properties = []
         for key, value in element.items():
-            if key == "@context":
-                continue
-            expanded = fast._iri(active, key, True)
-            if expanded == "@id":
+            plan = fast._plan(active, key)
+            kind = plan[0]
+            if kind == "prop":
+                properties.append((plan, value))
+            elif kind == "id":
                 if not isinstance(value, str):
                     raise Unsupported("non-string @id")
                 iri = fast._iri(active, value, False)
                 if not _absolute(iri):
                     raise Unsupported("relative or blank @id")
                 subject = ("iri", iri)
+            elif kind == "type":
+                if key not in type_keys:
+                    raise Unsupported("type key differs between scopes")
+            elif kind != "context":
+                raise Unsupported(f"{plan[1]} ({key!r})")
         if subject is None:
             subject = self.blank()
-        for type_ in type_values:
-            iri = fast._iri(types_ctx, type_, True)
-            if not _absolute(iri):
-                raise Unsupported("undefined type")
-            self.out.append(Quad(subject, _RDF_TYPE, ("iri", iri), self.graph))
-        for key, value in element.items():
-            if key == "@context":
-                continue
-            expanded = fast._iri(active, key, True)
-            if expanded in ("@id", "@type"):
-                continue
-            if not _absolute(expanded):
-                raise Unsupported(f"undefined or keyword property {key!r}")
-            self.property(active, key, expanded, value, subject, type_scoped)
+        graph = self.graph
+        out = self.out
+        for iri in type_iris:
+            out.append(Quad(subject, _RDF_TYPE, ("iri", iri), graph))
+        for plan, value in properties:
+            self.property(plan, value, subject, type_scoped)
         return subject
 
-    def property(
-        self, active: Any, key: str, predicate_iri: str, value: Any, subject: Term, type_scoped: Any
-    ) -> None:
-        fast = self.fast
-        definition = fast._mapping(active, key) or {}
-        term_ctx = active
-        scoped = definition.get("@context")
-        if scoped is not None:
-            term_ctx = fast._process(active, scoped, propagate=True, override_protected=True)
-        container = definition.get("@container") or []
-        if any(c in _UNSUPPORTED_CONTAINERS for c in container):
-            raise Unsupported("container")
+    def property(self, plan: tuple[Any, ...], value: Any, subject: Term, type_scoped: Any) -> None:
+        _, predicate, term_ctx, key, is_graph, is_list, coercion = plan
         values = value if isinstance(value, list) else [value]
-        predicate = ("iri", predicate_iri)
-        if "@graph" in container:
+        if is_graph:
             # Each value is a node in a named graph of its own (e.g. "proof",
             # "verifiableCredential"); the property points at the graph's blank node.
-            if "@list" in container or len(set(container) - {"@graph", "@set"}):
-                raise Unsupported("graph container variant")
             for item in values:
                 if item is None:
                     continue
                 if not isinstance(item, dict):
                     raise Unsupported("non-object in a graph container")
-                graph = self.blank()
-                self.out.append(Quad(subject, predicate, graph, self.graph))
-                outer, self.graph = self.graph, graph
+                named = self.blank()
+                self.out.append(Quad(subject, predicate, named, self.graph))
+                outer, self.graph = self.graph, named
                 try:
                     self.node(term_ctx, key, item, type_scoped)
                 finally:
@@ -258,18 +327,18 @@ class _Walk:
         for item in values:
             if item is None:
                 continue
-            if isinstance(item, list):
-                raise Unsupported("nested array")
             if isinstance(item, dict):
                 objects.append(self.node(term_ctx, key, item, type_scoped))
+            elif isinstance(item, list):
+                raise Unsupported("nested array")
             else:
-                objects.append(self.value(term_ctx, key, item))
-        if "@list" in container:
-            head = self.rdf_list(objects)
-            self.out.append(Quad(subject, predicate, head, self.graph))
-            return
+                objects.append(self.value(term_ctx, coercion, item))
+        if is_list:
+            objects = [self.rdf_list(objects)]
+        graph = self.graph
+        out = self.out
         for obj in objects:
-            self.out.append(Quad(subject, predicate, obj, self.graph))
+            out.append(Quad(subject, predicate, obj, graph))
 
     def rdf_list(self, items: list[Term]) -> Term:
         if not items:
@@ -283,52 +352,40 @@ class _Walk:
                 current = following
         return head
 
-    def value(self, active: Any, key: str, value: Any) -> Term:
-        fast = self.fast
-        definition = fast._mapping(active, key) or {}
-        type_ = definition.get("@type")
-        if type_ in ("@id", "@vocab"):
+    def value(self, active: Any, coercion: tuple[str, Any, bool], value: Any) -> Term:
+        kind, datatype, language = coercion
+        if kind != "literal":
             if not isinstance(value, str):
                 raise Unsupported("non-string IRI value")
-            iri = fast._iri(active, value, type_ == "@vocab")
+            iri = self.fast._iri(active, value, kind == "vocab")
             if not _absolute(iri):
                 raise Unsupported("relative IRI value")
             return ("iri", iri)
-        if type_ == "@json":
-            raise Unsupported("@json")
-        datatype = type_ if type_ not in (None, "@none") else None
-        if (
-            datatype is None
-            and isinstance(value, str)
-            and (
-                "@language" in active
-                or "@direction" in active
-                or "@language" in definition
-                or "@direction" in definition
-            )
-        ):
-            raise Unsupported("language-tagged string")
         # The order and rules of pyld's _object_to_rdf (JSON-LD 1.1 "Object to RDF").
+        if isinstance(value, str):
+            if language and datatype is None:
+                raise Unsupported("language-tagged string")
+            if datatype == _pyld.XSD_DOUBLE:
+                try:
+                    return ("literal", _pyld._canonicalize_double(float(value)), datatype, None)
+                except ValueError:
+                    return ("literal", value, datatype, None)
+            return ("literal", value, datatype or XSD_STRING, None)
         if isinstance(value, bool):
             return ("literal", "true" if value else "false", datatype or _pyld.XSD_BOOLEAN, None)
-        if _pyld._is_double(value):
-            return (
-                "literal",
-                _pyld._canonicalize_double(value),
-                datatype or _pyld.XSD_DOUBLE,
-                None,
-            )
-        if datatype == _pyld.XSD_DOUBLE:
-            try:
-                return ("literal", _pyld._canonicalize_double(float(value)), datatype, None)
-            except (ValueError, TypeError):
-                return ("literal", value, datatype, None)
         if isinstance(value, int | float):
+            if _pyld._is_double(value):
+                return (
+                    "literal",
+                    _pyld._canonicalize_double(value),
+                    datatype or _pyld.XSD_DOUBLE,
+                    None,
+                )
+            if datatype == _pyld.XSD_DOUBLE:
+                return ("literal", _pyld._canonicalize_double(float(value)), datatype, None)
             if abs(value) >= 1e21:
                 raise Unsupported("huge number")
             return ("literal", str(int(value)), datatype or _pyld.XSD_INTEGER, None)
-        if isinstance(value, str):
-            return ("literal", value, datatype or XSD_STRING, None)
         raise Unsupported(f"unexpected value type {type(value).__name__}")
 
 

@@ -55,8 +55,23 @@ def _escape(text: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
+_serialized: dict[Term, str] = {}
+
+
 def serialize_term(term: Term) -> str:
     """Serialize one term in canonical N-Quads form."""
+    cached = _serialized.get(term)
+    if cached is not None:
+        return cached
+    text = _serialize_term(term)
+    if term[0] != "blank":
+        if len(_serialized) > 20_000:
+            _serialized.clear()
+        _serialized[term] = text
+    return text
+
+
+def _serialize_term(term: Term) -> str:
     kind = term[0]
     if kind == "iri":
         return f"<{term[1]}>"

@@ -7,7 +7,6 @@ https://www.w3.org/TR/vc-data-integrity/#algorithms
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -52,6 +51,15 @@ DEFAULT_REGISTRY = SuiteRegistry(
 """Every suite this library verifies; ``eddsa-rdfc-2022`` and ``eddsa-jcs-2022`` also sign."""
 
 _CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _json_copy(value: Any) -> Any:
+    # A copy of JSON data (dicts, lists, scalars): much cheaper than copy.deepcopy.
+    if isinstance(value, dict):
+        return {k: _json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(v) for v in value]
+    return value
 
 
 def _proofs(document: JSONObject) -> list[JSONObject]:
@@ -147,7 +155,7 @@ def add_proof(
         raise SuiteError(
             f"{cryptosuite!r} is accepted for verifying only; sign with eddsa-rdfc-2022"
         )
-    secured = copy.deepcopy(document)
+    secured: JSONObject = _json_copy(document)
     existing = _proofs(secured)
     secured.pop("proof", None)
     contexts = _as_list(secured.get("@context"))
