@@ -384,3 +384,16 @@ def test_status_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         == 2
     )  # no passphrase for an encrypted key
     assert "passphrase" in capsys.readouterr().err
+
+
+def test_batch_benchmark_runs() -> None:
+    out = subprocess.run(
+        [sys.executable, "batch.py", "--count", "8", "--stream", "20"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO / "benchmarks",
+    )
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["op"] for line in lines] == ["issue", "verify", "issue", "verify", "stream-rss"]
+    assert all(line["count"] == 8 for line in lines[:4])
