@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from openmicrocred.errors import SchemaValidationError
 from openmicrocred.schema import (
@@ -17,6 +18,7 @@ from openmicrocred.schema import (
 )
 
 from conftest import NOT_SCHEMA_VALID_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
+from strategies import achievement_credential
 
 
 @pytest.mark.parametrize("path", SPEC_CREDENTIALS, ids=spec_id)
@@ -70,3 +72,30 @@ def test_vc_11_credential_fails_the_vc_20_schema(basic: dict[str, Any]) -> None:
     basic["issuanceDate"] = basic.pop("validFrom")
     errors = schema_errors(basic)
     assert errors
+
+
+def test_fast_and_python_validators_agree() -> None:
+    # jsonschema-rs answers valid/invalid; the Python validator explains. They must agree.
+    from openmicrocred.schema import _fast_validator, _validator
+
+    if _fast_validator(ACHIEVEMENT_CREDENTIAL_SCHEMA) is None:
+        pytest.skip("jsonschema-rs not installed")
+    documents = [load(p) for p in SPEC_CREDENTIALS]
+    bad = load(SPEC_CREDENTIALS[0])
+    bad["validFrom"] = 5
+    documents.append(bad)
+    for document in documents:
+        url = schema_url_for(document)
+        fast = _fast_validator(url).is_valid(document)
+        assert fast == _validator(url).is_valid(document), document.get("id")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(achievement_credential())
+def test_fast_and_python_validators_agree_on_generated(data: dict[str, Any]) -> None:
+    from openmicrocred.schema import _fast_validator, _validator
+
+    fast = _fast_validator(ACHIEVEMENT_CREDENTIAL_SCHEMA)
+    if fast is None:
+        return
+    assert fast.is_valid(data) == _validator(ACHIEVEMENT_CREDENTIAL_SCHEMA).is_valid(data)
