@@ -155,7 +155,7 @@ def test_fast_path_matches_general_path_on_fixtures(path: Path) -> None:
     assert pair[0] == pair[1]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(achievement_credential())
 def test_fast_path_matches_general_path_on_generated_credentials(data: dict[str, Any]) -> None:
     pair = _fast_and_general(data)

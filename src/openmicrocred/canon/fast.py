@@ -228,7 +228,12 @@ class FastRDF:
         if not isinstance(document, dict) or "@context" not in document:
             raise Unsupported("no @context")
         walk = _Walk(self)
-        walk.node(self._initial, None, document, None)
+        try:
+            walk.node(self._initial, None, document, None)
+        except Unsupported:
+            raise
+        except Exception as exc:  # hostile input the walker did not foresee: general path
+            raise Unsupported(f"{type(exc).__name__}: {exc}") from None
         return walk.out
 
 
