@@ -63,3 +63,32 @@ def online_fetcher(https_server: Any) -> Any:
     client = httpx.Client(verify=context)
     yield Fetcher(client, FetchPolicy(allow_loopback=True, timeout=2.0, max_bytes=50_000))
     client.close()
+
+
+def pinned_resolver(document: dict[str, Any]) -> Any:
+    """A resolver that knows the keys of the rendered spec examples.
+
+    Those were signed with keys made at build time; only the public halves are known, as the
+    fragment of each verification method. Tests pin them in controller documents (a
+    verifier must never trust a fragment by itself).
+    """
+    from openmicrocred.did import Resolver
+
+    docs: dict[str, Any] = {}
+    proofs = document["proof"] if isinstance(document["proof"], list) else [document["proof"]]
+    for proof in proofs:
+        vm = proof["verificationMethod"]
+        controller, fragment = vm.split("#")
+        docs[controller] = {
+            "id": controller,
+            "assertionMethod": [vm],
+            "verificationMethod": [
+                {
+                    "id": vm,
+                    "type": "Multikey",
+                    "controller": controller,
+                    "publicKeyMultibase": fragment,
+                }
+            ],
+        }
+    return Resolver(documents=docs)

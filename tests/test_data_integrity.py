@@ -29,7 +29,7 @@ from openmicrocred.suites.ed25519_signature_2020 import ED25519_SIGNATURE_2020
 from openmicrocred.suites.eddsa_jcs_2022 import EDDSA_JCS_2022
 from openmicrocred.suites.eddsa_rdfc_2022 import EDDSA_RDFC_2022
 
-from conftest import SPEC, VECTORS, load
+from conftest import SPEC, VECTORS, load, pinned_resolver
 from strategies import achievement_credential
 
 DI = VECTORS / "vc-di-eddsa"
@@ -187,36 +187,12 @@ def test_1edtech_vectors_byte_for_byte(name: str) -> None:
     assert [r.verified for r in results] == [True]
 
 
-def _fragment_resolver(document: dict[str, Any]) -> Resolver:
-    # The rendered spec examples were signed with keys made at build time; only the public
-    # halves are known, as the fragment of the verification method. Tests pin them in a
-    # controller document (a verifier must never trust a fragment by itself).
-    docs: dict[str, Any] = {}
-    proofs = document["proof"] if isinstance(document["proof"], list) else [document["proof"]]
-    for proof in proofs:
-        vm = proof["verificationMethod"]
-        controller, fragment = vm.split("#")
-        docs[controller] = {
-            "id": controller,
-            "assertionMethod": [vm],
-            "verificationMethod": [
-                {
-                    "id": vm,
-                    "type": "Multikey",
-                    "controller": controller,
-                    "publicKeyMultibase": fragment,
-                }
-            ],
-        }
-    return Resolver(documents=docs)
-
-
 @pytest.mark.parametrize(
     "path", sorted((SPEC / "rendered-2024-04").glob("*.json")), ids=lambda p: p.name
 )
 def test_rendered_spec_examples_verify(path: Path) -> None:
     document = load(path)
-    results = verify_proofs(document, resolver=_fragment_resolver(document))
+    results = verify_proofs(document, resolver=pinned_resolver(document))
     assert [r.verified for r in results] == [True], [str(r.error) for r in results]
 
 

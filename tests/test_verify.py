@@ -11,7 +11,7 @@ import pytest
 from httpserver import Route
 from images import SVG, png
 from openmicrocred.bake import bake
-from openmicrocred.did import Resolver, did_web_document
+from openmicrocred.did import did_web_document
 from openmicrocred.errors import SafeModeError
 from openmicrocred.fetch import Fetcher
 from openmicrocred.inputs import InputError
@@ -22,7 +22,7 @@ from openmicrocred.suites import add_proof
 from openmicrocred.suites.vc_jwt import sign_jwt
 from openmicrocred.verifier import Verifier, verify
 
-from conftest import SPEC, load
+from conftest import SPEC, load, pinned_resolver
 
 KEY = Ed25519Key.from_seed(bytes(range(32)))
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -314,30 +314,6 @@ def test_endorsement_jwt_in_a_vc_jwt() -> None:
 # Every carrier -------------------------------------------------------------------------------
 
 
-def _spec_resolver(document: dict[str, Any]) -> Resolver:
-    # Pins the rendered examples' keys (their public halves are only known from the
-    # verification method fragment; a verifier must never trust a fragment by itself).
-    proof = document["proof"][0] if isinstance(document["proof"], list) else document["proof"]
-    vm = proof["verificationMethod"]
-    controller, fragment = vm.split("#")
-    return Resolver(
-        documents={
-            controller: {
-                "id": controller,
-                "assertionMethod": [vm],
-                "verificationMethod": [
-                    {
-                        "id": vm,
-                        "type": "Multikey",
-                        "controller": controller,
-                        "publicKeyMultibase": fragment,
-                    }
-                ],
-            }
-        }
-    )
-
-
 RENDERED = sorted((SPEC / "rendered-2024-04").glob("*.json"))
 
 
@@ -348,7 +324,7 @@ def test_signed_spec_examples_verify(path: Path, carrier: str) -> None:
     source: Any = {"json": document, "png": bake(png(), document), "svg": bake(SVG, document)}[
         carrier
     ]
-    report = Verifier(resolver=_spec_resolver(document), clock=lambda: NOW).verify(source)
+    report = Verifier(resolver=pinned_resolver(document), clock=lambda: NOW).verify(source)
     assert report.carrier == carrier
     assert report.check("proof").status is CheckStatus.PASSED  # type: ignore[union-attr]
     if "credentialStatus" in document:

@@ -258,20 +258,7 @@ def expand(
     :raises JsonLdError: the document is not valid JSON-LD.
     :return: the expanded document.
     """
-    if not isinstance(document, dict):
-        raise TypeError(f"document must be a JSON object, not {type(document).__name__}")
-    processor = _SafeProcessor() if safe else _pyld.JsonLdProcessor()
-    source = _annotate(document, ()) if safe else copy.deepcopy(document)
-    try:
-        return cast(list[JSONObject], processor.expand(source, processing_options(loader)))
-    except OpenMicrocredError:
-        raise
-    except _pyld.JsonLdError as exc:
-        raise _json_ld_error(exc) from exc
-    except RecursionError:
-        raise JsonLdError("document is nested too deeply") from None
-    except Exception as exc:  # pyld raises assorted errors on hostile input
-        raise JsonLdError(f"invalid JSON-LD: {type(exc).__name__}: {exc}") from exc
+    return cast(list[JSONObject], _run("expand", document, loader, safe))
 
 
 def to_rdf_dataset(
@@ -285,12 +272,17 @@ def to_rdf_dataset(
     :raises SafeModeError: as :func:`expand`.
     :return: graph name (``"@default"`` for the default graph) -> pyld triples.
     """
+    return cast(dict[str, list[dict[str, Any]]], _run("to_rdf", document, loader, safe))
+
+
+def _run(operation: str, document: JSONObject, loader: DocumentLoader, safe: bool) -> Any:
+    """Run pyld's ``expand`` or ``to_rdf`` (in safe mode), turning its errors into ours."""
     if not isinstance(document, dict):
         raise TypeError(f"document must be a JSON object, not {type(document).__name__}")
     processor = _SafeProcessor() if safe else _pyld.JsonLdProcessor()
     source = _annotate(document, ()) if safe else copy.deepcopy(document)
     try:
-        dataset = processor.to_rdf(source, processing_options(loader))
+        return getattr(processor, operation)(source, processing_options(loader))
     except OpenMicrocredError:
         raise
     except _pyld.JsonLdError as exc:
@@ -299,7 +291,6 @@ def to_rdf_dataset(
         raise JsonLdError("document is nested too deeply") from None
     except Exception as exc:  # pyld raises assorted errors on hostile input
         raise JsonLdError(f"invalid JSON-LD: {type(exc).__name__}: {exc}") from exc
-    return cast(dict[str, list[dict[str, Any]]], dataset)
 
 
 def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> None:
