@@ -74,7 +74,7 @@ class FastRDF:
         self._iris: dict[tuple[str, str, bool], Any] = {}
         self._plans: dict[tuple[str, str], tuple[Any, ...]] = {}
         self._types: dict[tuple[str, tuple[str, ...]], tuple[Any, list[str]]] = {}
-        self._keep: list[Any] = []  # contexts used as cache keys by id(), kept alive
+        self._keep: dict[int, Any] = {}  # contexts used as cache keys by id(), kept alive
 
     # ---------------------------------------------------------------- compiled contexts
 
@@ -96,7 +96,9 @@ class FastRDF:
                 )
             except Exception as exc:  # any context problem: let the general path report it
                 raise Unsupported(str(exc)) from None
-            self._keep.append(local)
+            if len(self._processed) > _CACHE_LIMIT:
+                self._processed.clear()
+            self._keep[id(local)] = local
             self._processed[key] = (local, result)
         return result
 
@@ -115,6 +117,8 @@ class FastRDF:
                 result = self._processor._process_context(active, list(contexts), self._options)
             except Exception as exc:
                 raise Unsupported(str(exc)) from None
+            if len(self._processed) > _CACHE_LIMIT:  # bounded even for hostile input
+                self._processed.clear()
             self._processed[key] = result
         return result
 
