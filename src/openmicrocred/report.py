@@ -73,6 +73,25 @@ class Check(BaseModel):
         return self.severity == "error" and self.status in (CheckStatus.FAILED, CheckStatus.ERROR)
 
 
+def make_check(
+    name: str,
+    status: CheckStatus,
+    code: str,
+    message: str,
+    path: str | None = None,
+    severity: str = "error",
+) -> Check:
+    """A :class:`Check`; any severity other than ``"warning"`` counts as ``"error"``."""
+    return Check(
+        name=name,
+        status=status,
+        code=code,
+        message=message,
+        path=path,
+        severity="warning" if severity == "warning" else "error",
+    )
+
+
 class CredentialDisplay(BaseModel):
     """What a person wants to see of a badge. Every value is as the credential states it
     (text properties may be language maps); nothing here is trusted unless ``verified``."""

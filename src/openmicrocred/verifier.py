@@ -31,7 +31,7 @@ from .inputs import LoadedCredential, load_credential
 from .jsonld import check_safe
 from .models import ClrCredential, IdentityObject, parse_credential, parse_datetime
 from .models._base import format_datetime
-from .report import Check, CheckStatus, Verdict, VerificationReport
+from .report import Check, CheckStatus, Verdict, VerificationReport, make_check
 from .schema import bundled_schemas, schema_errors, schema_url_for
 from .suites import DEFAULT_REGISTRY, SuiteRegistry, verify_proofs
 from .suites.vc_jwt import verify_jwt
@@ -60,22 +60,7 @@ class StatusChecker(Protocol):
     def __call__(self, credential: JSONObject, context: VerificationContext) -> list[Check]: ...
 
 
-def _check(
-    name: str,
-    status: CheckStatus,
-    code: str,
-    message: str,
-    path: str | None = None,
-    severity: str = "error",
-) -> Check:
-    return Check(
-        name=name,
-        status=status,
-        code=code,
-        message=message,
-        path=path,
-        severity="warning" if severity == "warning" else "error",
-    )
+_check = make_check
 
 
 def _as_list(value: Any) -> list[Any]:

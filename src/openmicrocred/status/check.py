@@ -20,7 +20,7 @@ from typing import Any, Literal
 from ..errors import OpenMicrocredError, StatusListError
 from ..fetch import FetchError
 from ..models._base import parse_datetime
-from ..report import Check, CheckStatus
+from ..report import Check, CheckStatus, make_check
 from ..suites import verify_proofs
 from ..suites.vc_jwt import verify_jwt
 from ..types import JSONObject
@@ -32,6 +32,12 @@ _KINDS = {
     "BitstringStatusListEntry": ("BitstringStatusListCredential", "BitstringStatusList", True),
     "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021", False),
 }
+
+
+def _status(
+    status: CheckStatus, code: str, message: str, path: str, severity: str = "error"
+) -> Check:
+    return make_check("status", status, code, message, path, severity)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -81,21 +87,19 @@ class StatusChecker:
 
     def _check_entry(self, entry: Any, path: str, context: Any) -> Check:
         if not isinstance(entry, dict):
-            return Check(
-                name="status",
-                status=CheckStatus.FAILED,
-                code="invalid_status_entry",
-                message="a credentialStatus entry must be an object",
-                path=path,
+            return _status(
+                CheckStatus.FAILED,
+                "invalid_status_entry",
+                "a credentialStatus entry must be an object",
+                path,
             )
         kind = entry.get("type")
         if kind not in _KINDS:
-            return Check(
-                name="status",
-                status=CheckStatus.ERROR,
-                code="unsupported_status_method",
-                message=f"unsupported status method {kind!r}; status not checked",
-                path=path,
+            return _status(
+                CheckStatus.ERROR,
+                "unsupported_status_method",
+                f"unsupported status method {kind!r}; status not checked",
+                path,
             )
         purpose = entry.get("statusPurpose")
         url = entry.get("statusListCredential")
@@ -103,66 +107,59 @@ class StatusChecker:
             index = int(str(entry.get("statusListIndex")))
             size = int(entry.get("statusSize", 1))
         except ValueError:
-            return Check(
-                name="status",
-                status=CheckStatus.FAILED,
-                code="invalid_status_entry",
-                message="statusListIndex must be a whole number",
-                path=path,
+            return _status(
+                CheckStatus.FAILED,
+                "invalid_status_entry",
+                "statusListIndex must be a whole number",
+                path,
             )
         if not isinstance(url, str) or not isinstance(purpose, str) or index < 0 or size != 1:
-            return Check(
-                name="status",
-                status=CheckStatus.ERROR if size != 1 else CheckStatus.FAILED,
-                code="invalid_status_entry",
-                message="the status entry needs statusPurpose, statusListCredential and "
+            return _status(
+                CheckStatus.ERROR if size != 1 else CheckStatus.FAILED,
+                "invalid_status_entry",
+                "the status entry needs statusPurpose, statusListCredential and "
                 "a non-negative statusListIndex (statusSize 1)",
-                path=path,
+                path,
             )
         try:
             cached = self._list(url, kind, context)
         except FetchError as exc:
             severity = "warning" if self.unreachable == "warn" else "error"
-            return Check(
-                name="status",
-                status=CheckStatus.ERROR,
-                code="status_list_unreachable",
+            return _status(
+                CheckStatus.ERROR,
+                "status_list_unreachable",
+                f"status list {url} unreachable: {exc.reason}",
+                path,
                 severity=severity,
-                message=f"status list {url} unreachable: {exc.reason}",
-                path=path,
             )
         except OpenMicrocredError as exc:
-            return Check(
-                name="status",
-                status=CheckStatus.FAILED,
-                code="status_list_invalid",
-                message=f"status list {url}: {exc}",
-                path=path,
+            return _status(
+                CheckStatus.FAILED,
+                "status_list_invalid",
+                f"status list {url}: {exc}",
+                path,
             )
         if cached.issuer != context.issuer_id:
-            return Check(
-                name="status",
-                status=CheckStatus.FAILED,
-                code="status_list_invalid",
-                message=f"status list {url} was issued by {cached.issuer}, not by "
+            return _status(
+                CheckStatus.FAILED,
+                "status_list_invalid",
+                f"status list {url} was issued by {cached.issuer}, not by "
                 f"the credential's issuer {context.issuer_id}",
-                path=path,
+                path,
             )
         if purpose not in cached.purposes:
-            return Check(
-                name="status",
-                status=CheckStatus.FAILED,
-                code="status_list_invalid",
-                message=f"status list {url} is for {'/'.join(cached.purposes)}, not {purpose}",
-                path=path,
+            return _status(
+                CheckStatus.FAILED,
+                "status_list_invalid",
+                f"status list {url} is for {'/'.join(cached.purposes)}, not {purpose}",
+                path,
             )
         if index >= cached.bits.size:
-            return Check(
-                name="status",
-                status=CheckStatus.FAILED,
-                code="invalid_status_entry",
-                message=f"statusListIndex {index} is beyond the list's {cached.bits.size} entries",
-                path=path,
+            return _status(
+                CheckStatus.FAILED,
+                "invalid_status_entry",
+                f"statusListIndex {index} is beyond the list's {cached.bits.size} entries",
+                path,
             )
         if cached.bits.get(index):
             code = (
@@ -170,20 +167,18 @@ class StatusChecker:
                 if purpose == "revocation"
                 else ("suspended" if purpose == "suspension" else f"status_{purpose}")
             )
-            return Check(
-                name="status",
-                status=CheckStatus.FAILED,
-                code=code,
-                message=f"{code.replace('_', ' ')} (bit {index} of {url})",
-                path=path,
+            return _status(
+                CheckStatus.FAILED,
+                code,
+                f"{code.replace('_', ' ')} (bit {index} of {url})",
+                path,
             )
         state = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, purpose)
-        return Check(
-            name="status",
-            status=CheckStatus.PASSED,
-            code="active",
-            message=f"not {state} ({purpose} list {url})",
-            path=path,
+        return _status(
+            CheckStatus.PASSED,
+            "active",
+            f"not {state} ({purpose} list {url})",
+            path,
         )
 
     def _list(self, url: str, kind: str, context: Any) -> _CachedList:
