@@ -91,7 +91,11 @@ def serve(folder: Path, *, tls: bool = True) -> Iterator[Server]:
             for name, value in route.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(route.body)
+            try:
+                self.wfile.write(route.body)
+            except (ConnectionError, ssl.SSLError):
+                # The client hung up first, as the fetcher does past its size cap.
+                self.close_connection = True
 
         def log_message(self, format: str, *args: object) -> None:
             return

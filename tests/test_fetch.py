@@ -35,6 +35,29 @@ def test_size_cap_redirects_and_status(https_server: Any, online_fetcher: Fetche
         online_fetcher.get_json(https_server.url("/text"))
 
 
+def test_networked_fetcher_connects_on_first_network_fetch(https_server: Any) -> None:
+    import ssl
+
+    https_server.routes["/doc.json"] = Route(b'{"ok": true}')
+    context = ssl.create_default_context(cafile=str(https_server.ca_file))
+    local = {"https://issuer.example/list": b"{}"}
+    with Fetcher.networked(FetchPolicy(allow_loopback=True), local, verify=context) as fetcher:
+        assert fetcher.online
+        assert fetcher.get_json("https://issuer.example/list") == {}
+        assert fetcher.client is None  # a local answer needs no client
+        assert fetcher.get_json(https_server.url("/doc.json")) == {"ok": True}
+        client = fetcher.client
+        assert client is not None
+    assert client.is_closed
+    assert fetcher.client is None
+
+
+def test_closing_leaves_a_callers_client_open() -> None:
+    with httpx.Client() as client:
+        Fetcher(client).close()
+        assert not client.is_closed
+
+
 def test_timeout_is_enforced(https_server: Any) -> None:
     import ssl
 

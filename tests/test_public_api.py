@@ -44,6 +44,33 @@ def test_import_and_help_are_light() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_offline_verification_imports_no_network_or_jwt_code() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from openmicrocred import Ed25519Key, Verifier, add_proof\n"
+        "from openmicrocred.fetch import Fetcher\n"
+        "key = Ed25519Key.generate()\n"
+        "badge = {'@context': ['https://www.w3.org/ns/credentials/v2',\n"
+        "    'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],\n"
+        "    'id': 'urn:uuid:1', 'type': ['VerifiableCredential', 'OpenBadgeCredential'],\n"
+        "    'issuer': {'id': key.did, 'type': ['Profile'], 'name': 'I'},\n"
+        "    'validFrom': '2026-01-01T00:00:00Z', 'name': 'B',\n"
+        "    'credentialSubject': {'id': 'did:example:l', 'type': ['AchievementSubject'],\n"
+        "    'achievement': {\n"
+        "        'id': 'urn:uuid:2', 'type': ['Achievement'], 'name': 'A',\n"
+        "        'description': 'D', 'criteria': {'narrative': 'N'}}}}\n"
+        "signed = add_proof(badge, key)\n"
+        "with Fetcher.networked() as fetcher:\n"
+        "    report = Verifier(fetcher=fetcher).verify(signed)\n"
+        "print(report.verified, [m for m in ('httpx', 'jwt') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True []"
+
+
 def test_facade_functions_are_not_shadowed_by_submodules() -> None:
     import importlib
 

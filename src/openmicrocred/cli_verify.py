@@ -155,15 +155,12 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     except (OSError, ValueError) as exc:
         print(f"openmicrocred verify: {exc}", file=sys.stderr)
         return 2
-    client = None
-    if not args.offline:
-        import httpx
-
-        client = httpx.Client(headers={"User-Agent": "openmicrocred"})
-    verifier = Verifier(
-        fetcher=Fetcher(client, FetchPolicy(), resources),
-        trusted_issuers=trusted,
+    fetcher = (
+        Fetcher(policy=FetchPolicy(), resources=resources)
+        if args.offline
+        else Fetcher.networked(FetchPolicy(), resources)
     )
+    verifier = Verifier(fetcher=fetcher, trusted_issuers=trusted)
     worst = 0
     reports = []
     try:
@@ -184,8 +181,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             if not args.json:
                 _print_report(report, out)
     finally:
-        if client is not None:
-            client.close()
+        fetcher.close()
     if args.json:
         dumped = [r.model_dump(mode="json") for r in reports]
         print(

@@ -18,12 +18,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from .errors import OpenMicrocredError
+
+if TYPE_CHECKING:  # httpx is imported only when something is fetched over the network
+    import httpx
 
 __all__ = ["FetchError", "FetchPolicy", "FetchRecord", "Fetcher"]
 
@@ -82,6 +83,7 @@ class Fetcher:
     """Fetches documents under a :class:`FetchPolicy`.
 
     :param client: the ``httpx.Client`` to use; ``None`` means offline (only ``resources``).
+        :meth:`networked` makes a fetcher whose client is created on its first network fetch.
     :param policy: limits and address rules.
     :param resources: URL -> bytes answered locally, never over the network.
     """
@@ -93,11 +95,61 @@ class Fetcher:
     log: list[FetchRecord] = field(default_factory=list)
     _cache: dict[str, tuple[float, bytes, str]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _connect: Callable[[], httpx.Client] | None = field(default=None, repr=False)
+
+    @classmethod
+    def networked(
+        cls,
+        policy: FetchPolicy | None = None,
+        resources: Mapping[str, bytes] | None = None,
+        *,
+        user_agent: str = "openmicrocred",
+        **client_options: Any,
+    ) -> Fetcher:
+        """A fetcher with its own ``httpx.Client``, created on the first network fetch (work
+        that needs no network never pays for it). Close it with :meth:`close`, or use the
+        fetcher as a context manager.
+
+        :param client_options: passed to ``httpx.Client`` (``verify=`` an SSL context, say).
+        """
+
+        def connect() -> httpx.Client:
+            import httpx
+
+            return httpx.Client(headers={"User-Agent": user_agent}, **client_options)
+
+        return cls(
+            policy=policy or FetchPolicy(),
+            resources=dict(resources or {}),
+            _connect=connect,
+        )
 
     @property
     def online(self) -> bool:
-        """Whether a network client is available."""
-        return self.client is not None
+        """Whether a network client is available (or will be created when needed)."""
+        return self.client is not None or self._connect is not None
+
+    def close(self) -> None:
+        """Close the client this fetcher created (a client handed in is the caller's)."""
+        with self._lock:
+            client, owned = self.client, self._connect is not None
+            if owned:
+                self.client = None
+        if owned and client is not None:
+            client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _client(self) -> httpx.Client | None:
+        if self.client is None and self._connect is not None:
+            with self._lock:
+                if self.client is None:
+                    self.client = self._connect()
+        return self.client
 
     def _record(self, record: FetchRecord) -> None:
         with self._lock:
@@ -145,7 +197,7 @@ class Fetcher:
         if local is not None:
             self._record(FetchRecord(url, "local"))
             return local, ""
-        if self.client is None:
+        if not self.online:
             self._record(FetchRecord(url, "network", error="offline"))
             raise FetchError(url, "offline (no HTTP client configured and no local copy)")
         now = time.monotonic()
@@ -174,13 +226,16 @@ class Fetcher:
             raise FetchError(url, "the response is not JSON") from None
 
     def _fetch(self, url: str, accept: str) -> tuple[bytes, str, int]:
-        assert self.client is not None
+        import httpx
+
+        client = self._client()
+        assert client is not None
         current = url
         for _ in range(self.policy.max_redirects + 1):
             self.check_url(current)
             deadline = time.monotonic() + self.policy.timeout
             try:
-                with self.client.stream(
+                with client.stream(
                     "GET",
                     current,
                     headers={"Accept": accept},

@@ -28,6 +28,7 @@ __all__ = [
     "CLR_CREDENTIAL_SCHEMA",
     "ENDORSEMENT_CREDENTIAL_SCHEMA",
     "PROFILE_SCHEMA",
+    "bundled_schema_urls",
     "bundled_schemas",
     "schema_errors",
     "schema_url_for",
@@ -42,21 +43,35 @@ PROFILE_SCHEMA = _OB + "ob_v3p0_profile_schema.json"
 CLR_CREDENTIAL_SCHEMA = _CLR + "clr_v2p0_clrcredential_schema.json"
 
 
+def _folder() -> Any:
+    return resources.files(__package__ or "openmicrocred").joinpath("schemas")
+
+
+@cache
+def _manifest() -> Mapping[str, str]:
+    """Schema URL -> file name, from the bundled ``manifest.json``."""
+    manifest = json.loads(_folder().joinpath("manifest.json").read_bytes())
+    return MappingProxyType({e["url"]: e["file"] for e in manifest["schemas"]})
+
+
+def bundled_schema_urls() -> frozenset[str]:
+    """The published URLs of the bundled schemas (without loading them)."""
+    return frozenset(_manifest())
+
+
 @cache
 def bundled_schemas() -> Mapping[str, JSONObject]:
     """Every bundled schema by its published URL."""
-    folder = resources.files(__package__ or "openmicrocred").joinpath("schemas")
-    manifest = json.loads(folder.joinpath("manifest.json").read_bytes())
-    return MappingProxyType(
-        {e["url"]: json.loads(folder.joinpath(e["file"]).read_bytes()) for e in manifest["schemas"]}
-    )
+    return MappingProxyType({url: _schema(url) for url in _manifest()})
 
 
+@cache
 def _schema(url: str) -> JSONObject:
-    schema = bundled_schemas().get(url)
-    if schema is None:
-        known = ", ".join(sorted(bundled_schemas()))
+    file = _manifest().get(url)
+    if file is None:
+        known = ", ".join(sorted(_manifest()))
         raise KeyError(f"no bundled schema {url!r} (bundled: {known})")
+    schema: JSONObject = json.loads(_folder().joinpath(file).read_bytes())
     return schema
 
 

@@ -32,7 +32,7 @@ from .jsonld import check_safe
 from .models import ClrCredential, IdentityObject, parse_credential, parse_datetime
 from .models._base import format_datetime
 from .report import Check, CheckStatus, Verdict, VerificationReport, make_check
-from .schema import bundled_schemas, schema_errors, schema_url_for
+from .schema import bundled_schema_urls, schema_errors, schema_url_for
 from .suites import DEFAULT_REGISTRY, SuiteRegistry, verify_proofs
 from .suites.vc_jwt import verify_jwt
 from .types import DocumentLoader, JSONObject
@@ -310,7 +310,7 @@ class Verifier:
                 if isinstance(credential.get("credentialSchema"), list)
                 else "$.credentialSchema"
             )
-            if not isinstance(url, str) or url not in bundled_schemas():
+            if not isinstance(url, str) or url not in bundled_schema_urls():
                 checks.append(
                     _check(
                         "schema",

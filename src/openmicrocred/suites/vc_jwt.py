@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import jwt
-
 from .._encoding import b64url_encode
 from ..did.resolver import Resolver
 from ..errors import InvalidProofError, KeyFormatError
@@ -206,6 +204,8 @@ def verify_jwt(
         signature, or claims that contradict the credential.
     :raises ResolutionError: the ``kid`` cannot be dereferenced.
     """
+    import jwt  # PyJWT is imported only when a JWT is made or checked
+
     if not isinstance(token, str) or token.count(".") != 2:
         raise InvalidProofError("not a compact JWS (three base64url parts separated by '.')")
     try:
