@@ -395,5 +395,8 @@ def test_batch_benchmark_runs() -> None:
         cwd=REPO / "benchmarks",
     )
     lines = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [line["op"] for line in lines] == ["issue", "verify", "issue", "verify", "stream-rss"]
+    ops = [line["op"] for line in lines]
+    assert ops == ["issue", "verify", "issue", "verify", "scaling", "stream-rss"]
     assert all(line["count"] == 8 for line in lines[:4])
+    assert lines[4]["issue_2_over_1"] > 0
+    assert lines[4]["verify_2_over_1"] > 0
