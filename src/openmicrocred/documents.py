@@ -60,6 +60,20 @@ def _contexts_dir() -> Traversable:
     raise DocumentLoaderError("contexts/", "the bundled contexts are missing from this install")
 
 
+def read_bundled_file(name: str) -> bytes:
+    """The bytes of a file shipped beside the bundled contexts (``manifest.json``, say).
+
+    :raises OSError: there is no such file.
+    """
+    return _contexts_dir().joinpath(name).read_bytes()
+
+
+@cache
+def contexts_manifest_bytes() -> bytes:
+    """The bytes of ``contexts/manifest.json``, which pins every bundled context by digest."""
+    return read_bundled_file("manifest.json")
+
+
 @cache
 def bundled_contexts() -> Mapping[str, BundledContext]:
     """Return every bundled context by URL, checking each file against its manifest digest.
@@ -68,7 +82,7 @@ def bundled_contexts() -> Mapping[str, BundledContext]:
         SHA-256 recorded in ``contexts/manifest.json``.
     """
     folder = _contexts_dir()
-    manifest = json.loads(folder.joinpath("manifest.json").read_bytes())
+    manifest = json.loads(contexts_manifest_bytes())
     out: dict[str, BundledContext] = {}
     for entry in manifest["contexts"]:
         data = folder.joinpath(entry["file"]).read_bytes()
@@ -104,14 +118,25 @@ class StaticLoader:
         *,
         include_bundled: bool = True,
     ) -> None:
-        docs: dict[str, JSONObject] = {}
-        if include_bundled:
-            docs.update(_parsed_bundled())
+        extra: dict[str, JSONObject] = {}
         for url, doc in (documents or {}).items():
             if not isinstance(doc, dict):
                 raise TypeError(f"document for {url!r} must be a JSON object, not {type(doc)}")
-            docs[url] = copy.deepcopy(doc)
-        self._docs: Mapping[str, JSONObject] = MappingProxyType(docs)
+            extra[url] = copy.deepcopy(doc)
+        self._extra = extra
+        self._include_bundled = include_bundled
+        self._served: Mapping[str, JSONObject] | None = None
+
+    @property
+    def _docs(self) -> Mapping[str, JSONObject]:
+        # The bundled contexts are read and parsed on first use, not when the loader is made
+        # (the default loader exists from import time on, and many processes never use it).
+        served = self._served
+        if served is None:
+            docs: dict[str, JSONObject] = dict(_parsed_bundled()) if self._include_bundled else {}
+            docs.update(self._extra)
+            served = self._served = MappingProxyType(docs)
+        return served
 
     @property
     def urls(self) -> frozenset[str]:

@@ -11,16 +11,10 @@ undefined ``type`` value and relative IRI is a :class:`SafeModeError` naming its
 
 from __future__ import annotations
 
-import copy
-import threading
 from typing import Any, cast
 
-from pyld import jsonld as _pyld
-from pyld.context_resolver import ContextResolver
-
 from .documents import DEFAULT_LOADER
-from .errors import DocumentLoaderError, OpenMicrocredError, SafeModeError
-from .models.parse import json_path
+from .errors import OpenMicrocredError
 from .types import DocumentLoader, JSONObject
 
 __all__ = ["JsonLdError", "check_safe", "expand", "processing_options", "to_rdf_dataset"]
@@ -32,212 +26,11 @@ class JsonLdError(OpenMicrocredError):
     code = "jsonld_error"
 
 
-class _PathDict(dict[str, Any]):
-    """A JSON object that knows its JSON path and survives pyld's deep copy unchanged."""
-
-    __slots__ = ("path",)
-
-    path: tuple[int | str, ...]
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _PathDict:
-        return self
-
-
-def _annotate(value: Any, path: tuple[int | str, ...]) -> Any:
-    if isinstance(value, dict):
-        out = _PathDict()
-        out.path = path
-        for key, item in value.items():
-            out[key] = _annotate(item, (*path, key)) if key != "@context" else item
-        return out
-    if isinstance(value, list):
-        return [_annotate(item, (*path, i)) for i, item in enumerate(value)]
-    return value
-
-
-def _is_absolute(iri: Any) -> bool:
-    return isinstance(iri, str) and bool(_pyld._is_absolute_iri(iri))
-
-
-class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
-    """pyld's processor with data-loss checks reported against JSON paths."""
-
-    def __init__(self) -> None:
-        super().__init__(on_property_dropped=self._dropped)
-        self._stack: list[_PathDict] = []
-
-    def _where(self, *extra: int | str) -> str:
-        for element in reversed(self._stack):
-            if isinstance(element, _PathDict):
-                return json_path((*element.path, *extra))
-        return json_path(extra)
-
-    def _dropped(self, expanded_property: str | None) -> None:
-        element = self._stack[-1] if self._stack else None
-        key = expanded_property
-        if element is not None and (key is None or key not in element):
-            # A term explicitly mapped to null, or a key that expanded to something else:
-            # name the element's first key that is not a keyword.
-            key = next((k for k in element if not k.startswith("@")), key)
-        raise SafeModeError(
-            self._where(key) if key is not None else self._where(),
-            f"property {key!r} is not defined by the active JSON-LD contexts, so it would "
-            "be silently dropped from what is signed",
-        )
-
-    def _expand_object(
-        self,
-        active_ctx: Any,
-        active_property: Any,
-        expanded_active_property: Any,
-        element: Any,
-        expanded_parent: Any,
-        options: Any,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        self._stack.append(element)
-        try:
-            result = super()._expand_object(
-                active_ctx,
-                active_property,
-                expanded_active_property,
-                element,
-                expanded_parent,
-                options,
-                *args,
-                **kwargs,
-            )
-            self._check_node(active_ctx, element, expanded_parent)
-            return result
-        finally:
-            self._stack.pop()
-
-    def _key_for(self, active_ctx: Any, element: Any, iri: str) -> str:
-        for key in element:
-            if key == iri:
-                return str(key)
-            try:
-                if self._expand_iri(active_ctx, key, vocab=True) == iri:
-                    return str(key)
-            except Exception:  # noqa: S112 - best effort only, to name a path
-                continue
-        return iri
-
-    def _check_node(self, active_ctx: Any, element: Any, expanded: Any) -> None:
-        if not isinstance(expanded, dict):
-            return
-        node_id = expanded.get("@id")
-        if node_id is not None:
-            for value in node_id if isinstance(node_id, list) else [node_id]:
-                if isinstance(value, str) and not _is_absolute(value):
-                    key = self._key_for(active_ctx, element, "@id")
-                    raise SafeModeError(
-                        self._where(key),
-                        f"{value!r} is a relative IRI; an absolute IRI is needed here",
-                    )
-        types = expanded.get("@type")
-        if types is not None:
-            key = self._key_for(active_ctx, element, "@type")
-            raw = element.get(key)
-            raw_list = raw if isinstance(raw, list) else [raw]
-            for i, value in enumerate(types if isinstance(types, list) else [types]):
-                if isinstance(value, str) and not _is_absolute(value):
-                    original = raw_list[i] if i < len(raw_list) else value
-                    where = self._where(key, i) if isinstance(raw, list) else self._where(key)
-                    raise SafeModeError(
-                        where,
-                        f"type {original!r} is not defined by the active JSON-LD contexts "
-                        "(add the context that defines it)",
-                    )
-        for prop, values in expanded.items():
-            if prop.startswith("@"):
-                continue
-            for value in values if isinstance(values, list) else [values]:
-                self._check_reference(active_ctx, element, prop, value)
-
-    def _check_reference(self, active_ctx: Any, element: Any, prop: str, value: Any) -> None:
-        # Values coerced to IRIs ("@type": "@id" / "@vocab" in the context) expand to
-        # {"@id": ...}; a relative one would be dropped when converting to RDF.
-        if not isinstance(value, dict):
-            return
-        if "@list" in value:
-            for item in value["@list"]:
-                self._check_reference(active_ctx, element, prop, item)
-            return
-        ref = value.get("@id")
-        if set(value) == {"@id"} and isinstance(ref, str) and not _is_absolute(ref):
-            key = self._key_for(active_ctx, element, prop)
-            raise SafeModeError(
-                self._where(key),
-                f"{ref!r} is not an absolute IRI, nor a term the active contexts define",
-            )
-
-
-class _BoundedCache(dict[str, Any]):
-    """A small FIFO-bounded dict, used as pyld's context cache (one per thread and loader)."""
-
-    def __init__(self, maxsize: int) -> None:
-        super().__init__()
-        self.maxsize = maxsize
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        if key not in self and len(self) >= self.maxsize:
-            del self[next(iter(self))]
-        super().__setitem__(key, value)
-
-
-_local = threading.local()
-
-
-def _resolver(loader: DocumentLoader) -> ContextResolver:
-    # pyld's module-level context cache is shared by all threads and all loaders. Each thread
-    # gets its own cache per loader instead, so two threads (or two loaders serving different
-    # documents for one URL) can never see each other's partly built entries.
-    caches: dict[int, tuple[DocumentLoader, _BoundedCache]] = getattr(_local, "caches", {})
-    _local.caches = caches
-    entry = caches.get(id(loader))
-    if entry is None or entry[0] is not loader:
-        entry = (loader, _BoundedCache(256))
-        caches[id(loader)] = entry
-    return ContextResolver(entry[1], _wrap_loader(loader))
-
-
-def _wrap_loader(loader: DocumentLoader) -> Any:
-    def load(url: str, options: Any = None) -> Any:
-        document = dict(loader(url, options))
-        # "static" lets pyld keep the processed context in our per-thread, per-loader cache:
-        # a context URL must always mean the same document for a given loader.
-        document.setdefault("tag", "static")
-        return document
-
-    return load
-
-
 def processing_options(loader: DocumentLoader = DEFAULT_LOADER) -> dict[str, Any]:
     """pyld options for offline processing with ``loader`` and a thread-local context cache."""
-    return {
-        "documentLoader": _wrap_loader(loader),
-        "contextResolver": _resolver(loader),
-        "base": None,
-        "processingMode": "json-ld-1.1",
-    }
+    from ._jsonld_engine import processing_options
 
-
-def _json_ld_error(exc: Exception) -> OpenMicrocredError:
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, OpenMicrocredError):
-            return cause
-        cause = cause.__cause__ or cause.__context__
-    details = getattr(exc, "details", None)
-    code = getattr(exc, "code", None)
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if code:
-        message = f"{message} ({code})"
-    if isinstance(details, dict) and "url" in details:
-        return DocumentLoaderError(str(details["url"]), message)
-    return JsonLdError(message)
+    return processing_options(loader)
 
 
 def expand(
@@ -276,21 +69,9 @@ def to_rdf_dataset(
 
 
 def _run(operation: str, document: JSONObject, loader: DocumentLoader, safe: bool) -> Any:
-    """Run pyld's ``expand`` or ``to_rdf`` (in safe mode), turning its errors into ours."""
-    if not isinstance(document, dict):
-        raise TypeError(f"document must be a JSON object, not {type(document).__name__}")
-    processor = _SafeProcessor() if safe else _pyld.JsonLdProcessor()
-    source = _annotate(document, ()) if safe else copy.deepcopy(document)
-    try:
-        return getattr(processor, operation)(source, processing_options(loader))
-    except OpenMicrocredError:
-        raise
-    except _pyld.JsonLdError as exc:
-        raise _json_ld_error(exc) from exc
-    except RecursionError:
-        raise JsonLdError("document is nested too deeply") from None
-    except Exception as exc:  # pyld raises assorted errors on hostile input
-        raise JsonLdError(f"invalid JSON-LD: {type(exc).__name__}: {exc}") from exc
+    from ._jsonld_engine import run  # pyld is imported only when a document needs it
+
+    return run(operation, document, loader, safe)
 
 
 def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> None:

@@ -7,6 +7,8 @@ array form, with extension properties kept.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._base import (
     IRI,
     DateTime,
@@ -24,7 +26,6 @@ from .achievement import (
     ResultDescription,
     RubricCriterionLevel,
 )
-from .clr import Association, ClrCredential, ClrSubject
 from .common import (
     Address,
     Alignment,
@@ -53,8 +54,12 @@ from .credential import (
     TermsOfUse,
     VerifiableCredential,
 )
-from .parse import AnyCredential, json_path, parse_credential
+from .parse import json_path, parse_credential
 from .profile import Profile
+
+if TYPE_CHECKING:
+    from .clr import Association, ClrCredential, ClrSubject
+    from .parse import AnyCredential
 
 # Resolve the forward references between profiles, achievements and endorsements.
 _namespace = {"EndorsementCredential": EndorsementCredential, "Profile": Profile}
@@ -64,11 +69,26 @@ for _model in (
     AchievementSubject,
     EndorsementCredential,
     AchievementCredential,
-    ClrSubject,
-    ClrCredential,
 ):
     _model.model_rebuild(_types_namespace=_namespace)
     _model._refresh_field_tables()
+
+_CLR = {"Association", "ClrCredential", "ClrSubject"}
+
+
+def __getattr__(name: str) -> Any:
+    # The CLR 2.0 models are built on first use: most work (a badge) never needs them, and
+    # building them costs a new process about as much as all the Open Badges models.
+    if name in _CLR:
+        from . import clr
+
+        return getattr(clr, name)
+    if name == "AnyCredential":
+        from . import parse
+
+        return parse.AnyCredential
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "IRI",

@@ -15,6 +15,7 @@ from .credential import (
     VerifiableCredential,
     _check_contexts,
 )
+from .profile import Profile
 from .vocab import ASSOCIATION_TYPES
 
 __all__ = ["CLR_CONTEXT_PREFIX", "Association", "ClrCredential", "ClrSubject"]
@@ -82,3 +83,12 @@ class ClrCredential(VerifiableCredential):
     endorsement: list[EndorsementCredential] | None = None
     endorsement_jwt: list[str] | None = Field(default=None, alias="endorsementJwt")
     evidence: list[Evidence] | None = None
+
+
+# Every model these refer to is complete by now (the package builds them before this module is
+# imported); rebuilding makes sure the CLR models are, and refreshes their field tables.
+for _model in (ClrSubject, ClrCredential):
+    _model.model_rebuild(
+        _types_namespace={"EndorsementCredential": EndorsementCredential, "Profile": Profile}
+    )
+    _model._refresh_field_tables()

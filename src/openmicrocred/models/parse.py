@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
 from ..errors import CredentialError, ErrorDetail
-from .clr import ClrCredential
 from .credential import AchievementCredential, EndorsementCredential, VerifiableCredential
 
-__all__ = ["json_path", "parse_credential", "validation_details"]
+if TYPE_CHECKING:
+    from .clr import ClrCredential
 
-AnyCredential = AchievementCredential | EndorsementCredential | ClrCredential
+    AnyCredential: TypeAlias = AchievementCredential | EndorsementCredential | ClrCredential
+
+__all__ = ["AnyCredential", "json_path", "parse_credential", "validation_details"]
+
+
+def __getattr__(name: str) -> Any:
+    # ``AnyCredential`` names the CLR model, which is built on first use (see the package).
+    if name == "AnyCredential":
+        from .clr import ClrCredential
+
+        return AchievementCredential | EndorsementCredential | ClrCredential
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def json_path(parts: tuple[int | str, ...] | list[int | str]) -> str:
@@ -121,6 +132,8 @@ def parse_credential(
     types = raw_type if isinstance(raw_type, list) else [raw_type]
     cls: type[VerifiableCredential]
     if "ClrCredential" in types:
+        from .clr import ClrCredential
+
         cls = ClrCredential
     elif "EndorsementCredential" in types:
         cls = EndorsementCredential
@@ -141,5 +154,4 @@ def parse_credential(
         model = cls.from_json(data, check_references=check_references)
     except ValidationError as exc:
         raise CredentialError(f"invalid {cls.__name__}", validation_details(exc, data)) from exc
-    assert isinstance(model, AchievementCredential | EndorsementCredential | ClrCredential)
     return model
