@@ -400,3 +400,19 @@ def test_batch_benchmark_runs() -> None:
     assert all(line["count"] == 8 for line in lines[:4])
     assert lines[4]["issue_2_over_1"] > 0
     assert lines[4]["verify_2_over_1"] > 0
+
+
+def test_startup_benchmark_runs() -> None:
+    out = subprocess.run(
+        [sys.executable, "startup.py", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO / "benchmarks",
+    )
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["command"] for line in lines] == ["verify baked PNG", "--help", "imports"]
+    assert lines[0]["exit_code"] == 0  # the baked badge verified
+    assert lines[1]["exit_code"] == 0
+    assert lines[0]["median_ms"] > 0
+    assert "pyld" not in lines[2]["verify_loaded"]

@@ -51,7 +51,7 @@ _UNSUPPORTED_CONTAINERS = {"@language", "@index", "@id", "@type"}
 _MISSING: Any = object()
 _T = TypeVar("_T")
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 """Version of the snapshot layout (``contexts/compiled.json``)."""
 
 
@@ -62,6 +62,9 @@ class Unsupported(Exception):  # noqa: N818 - a signal to take the general path,
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+-.]*:[^\s]*$")  # pyld's test, less blank nodes
 _DOUBLE_EXPONENT = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
 _CACHE_LIMIT = 50_000
+# Quad(...) runs NamedTuple's Python-level __new__; building the tuple directly is the same
+# value, made about twice as fast (this is most of the quads a walk emits).
+_new_quad = tuple.__new__
 
 
 def _absolute(iri: Any) -> bool:
@@ -101,6 +104,7 @@ class _Tables:
         "processed",
         "scoped",
         "size",
+        "type_terms",
         "types",
         "uuids",
     )
@@ -115,6 +119,7 @@ class _Tables:
         self.processed: dict[tuple[int, int, str, bool, bool], int] = {}
         self.types: dict[tuple[int, tuple[tuple[str, ...], ...]], tuple[int, tuple[str, ...]]] = {}
         self.plans: dict[tuple[int, str], tuple[Any, ...]] = {}
+        self.type_terms: dict[int, frozenset[str]] = {}
         self.objects: dict[int, Any] = {}  # context id -> pyld active context (this process)
         self.uuids: dict[str, int] = {}  # pyld context _uuid -> context id
         self.size = 0
@@ -138,6 +143,7 @@ class _Tables:
             "processed": rows(self.processed),
             "types": rows(self.types),
             "plans": rows(self.plans),
+            "type_terms": sorted([c, sorted(terms)] for c, terms in self.type_terms.items()),
         }
 
     @classmethod
@@ -154,6 +160,7 @@ class _Tables:
             (c, tuple(map(tuple, groups))): (r[0], tuple(r[1])) for c, groups, r in data["types"]
         }
         tables.plans = {(c, k): _plan_tuple(p) for c, k, p in data["plans"]}
+        tables.type_terms = {c: frozenset(terms) for c, terms in data["type_terms"]}
         return tables
 
 
@@ -384,6 +391,19 @@ class FastRDF:
 
         return self._compile(tables, "prefixes", key, compute)
 
+    def type_terms(self, tables: _Tables, cid: int) -> frozenset[str]:
+        """The keys that mean ``@type`` in context ``cid``: ``@type`` and its aliases."""
+        found = tables.type_terms.get(cid)
+        if found is not None:
+            return found
+
+        def compute() -> frozenset[str]:
+            mappings = self._object(tables, cid)["mappings"]
+            aliases = {t for t, d in mappings.items() if d and d.get("@id") == "@type"}
+            return frozenset({"@type", *aliases})
+
+        return self._compile(tables, "type_terms", cid, compute)
+
     def typed(
         self, tables: _Tables, cid: int, groups: tuple[tuple[str, ...], ...]
     ) -> tuple[int, tuple[str, ...]]:
@@ -482,8 +502,14 @@ class _Walk:
     ) -> Term:
         fast, tables = self.fast, self.tables
         # pyld _expand: revert type-scoped contexts, apply the property-scoped context.
-        property_scoped = prop is not None and fast.has_scoped(tables, active, prop)
-        previous = fast.previous(tables, active)
+        # (The tables are read inline here and below: this loop is the hot path.)
+        property_scoped = False
+        if prop is not None:
+            found = tables.scoped.get((active, prop))
+            property_scoped = fast.has_scoped(tables, active, prop) if found is None else found
+        previous = tables.previous.get(active, -1)
+        if previous == -1:
+            previous = fast.previous(tables, active)
         if type_scoped is None and previous is not None:
             type_scoped = active
         must_revert = True
@@ -504,7 +530,10 @@ class _Walk:
         # pyld _prepare_nested_context: local context, then type-scoped contexts.
         if "@context" in element:
             active = fast.local(tables, active, element["@context"])
-        type_keys = [k for k in element if fast.iri(tables, active, k, True) == "@type"]
+        terms = tables.type_terms.get(active)
+        if terms is None:
+            terms = fast.type_terms(tables, active)
+        type_keys = [k for k in element if k in terms]
         type_iris: tuple[str, ...] = ()
         if type_keys:
             groups: list[tuple[str, ...]] = []
@@ -514,12 +543,17 @@ class _Walk:
                 if not all(isinstance(t, str) for t in items):
                     raise Unsupported("non-string type")
                 groups.append(tuple(items))
-            active, type_iris = fast.typed(tables, active, tuple(groups))
+            key_groups = tuple(groups)
+            typed = tables.types.get((active, key_groups))
+            active, type_iris = fast.typed(tables, active, key_groups) if typed is None else typed
         # pyld _expand_object, with each key's plan compiled once per context.
         subject: Term | None = None
         properties = []
+        plans = tables.plans
         for key, value in element.items():
-            plan = fast.plan(tables, active, key)
+            plan = plans.get((active, key))
+            if plan is None:
+                plan = fast.plan(tables, active, key)
             kind = plan[0]
             if kind == "prop":
                 properties.append((plan, value))
@@ -540,7 +574,7 @@ class _Walk:
         graph = self.graph
         out = self.out
         for iri in type_iris:
-            out.append(Quad(subject, _RDF_TYPE, ("iri", iri), graph))
+            out.append(_new_quad(Quad, (subject, _RDF_TYPE, ("iri", iri), graph)))
         for plan, value in properties:
             self.property(plan, value, subject, type_scoped)
         return subject
@@ -581,7 +615,7 @@ class _Walk:
         graph = self.graph
         out = self.out
         for obj in objects:
-            out.append(Quad(subject, predicate, obj, graph))
+            out.append(_new_quad(Quad, (subject, predicate, obj, graph)))
 
     def rdf_list(self, items: list[Term]) -> Term:
         if not items:
@@ -665,6 +699,10 @@ def fast_quads(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER)
             entry = _instances.get(id(loader))
             if entry is None or entry[0] is not loader:
                 snapshot = bundled_snapshot() if loader is DEFAULT_LOADER else None
-                entry = (loader, FastRDF(loader, snapshot=snapshot))
+                try:
+                    fast = FastRDF(loader, snapshot=snapshot)
+                except (KeyError, TypeError, ValueError, IndexError):  # a damaged snapshot
+                    fast = FastRDF(loader)
+                entry = (loader, fast)
                 _instances[id(loader)] = entry
     return entry[1].quads(document)
