@@ -227,7 +227,7 @@ def test_verify_exit_codes_and_output(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "forged or tampered" in capsys.readouterr().out
     garbage = tmp_path / "garbage.bin"
     garbage.write_bytes(b"\x00\x01garbage")
-    assert main(["verify", "--offline", str(garbage)]) == 2
+    assert main(["verify", "--offline", str(garbage)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1  # one clear line, no traceback
     assert "Traceback" not in err
@@ -416,3 +416,34 @@ def test_startup_benchmark_runs() -> None:
     assert lines[1]["exit_code"] == 0
     assert lines[0]["median_ms"] > 0
     assert "pyld" not in lines[2]["verify_loaded"]
+
+
+def test_garbage_collection_waits_only_for_the_verify_commands_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from openmicrocred import cli, cli_verify
+
+    seen: list[tuple[str, bool]] = []
+
+    def contexts(args: Any, out: Any) -> int:
+        seen.append(("contexts", gc.isenabled()))
+        return 0
+
+    real_verify = cli_verify._cmd_verify
+
+    def verify(args: Any, out: Any) -> int:
+        seen.append(("verify starts", gc.isenabled()))
+        code = real_verify(args, out)
+        seen.append(("verify ends", gc.isenabled()))
+        return code
+
+    monkeypatch.setattr(cli, "_cmd_contexts", contexts)
+    monkeypatch.setattr(cli_verify, "_cmd_verify", verify)
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{}")
+    assert main(["contexts"]) == 0
+    assert main(["verify", "--offline", str(garbage)]) == 1
+    assert seen == [("contexts", True), ("verify starts", False), ("verify ends", True)]
+    assert gc.isenabled()

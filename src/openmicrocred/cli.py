@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the document is invalid, 2 unusable input or usage erro
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -171,7 +172,27 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    # A command runs once, in a fresh process, after loading many modules (pydantic builds its
+    # models then): looking for garbage cycles while they load is wasted work, about 6% of a
+    # verify. Commands marked ``collect_after_imports`` call collect_from_now_on() once their
+    # imports are done; the others collect as usual from the start.
+    gc.disable()
+    try:
+        return _run(argv)
+    finally:
+        gc.enable()
+
+
+def collect_from_now_on() -> None:
+    """Resume garbage collection, leaving what is loaded so far out of it (``gc.freeze``)."""
+    gc.freeze()
+    gc.enable()
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if not getattr(args, "collect_after_imports", False):
+        gc.enable()
     try:
         code: int = args.func(args, sys.stdout)
         sys.stdout.flush()

@@ -136,10 +136,13 @@ def _load_trust(path: str) -> list[str]:
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from datetime import UTC
 
+    from .cli import collect_from_now_on
     from .fetch import Fetcher, FetchPolicy
     from .inputs import InputError
     from .models import parse_datetime
     from .verifier import Verifier
+
+    collect_from_now_on()
 
     resources: dict[str, bytes] = {}
     try:
@@ -307,7 +310,7 @@ def add_commands(sub: Any) -> None:
         help="answer URL from a local FILE (a status list, did.json or "
         "controller document); repeatable; works with --offline",
     )
-    verify.set_defaults(func=_cmd_verify)
+    verify.set_defaults(func=_cmd_verify, collect_after_imports=True)
 
     inspect = sub.add_parser("inspect", help="show a badge without verifying it")
     inspect.add_argument("input", metavar="PATH|URL|-")
