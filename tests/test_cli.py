@@ -227,7 +227,7 @@ def test_verify_exit_codes_and_output(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "forged or tampered" in capsys.readouterr().out
     garbage = tmp_path / "garbage.bin"
     garbage.write_bytes(b"\x00\x01garbage")
-    assert main(["verify", "--offline", str(garbage)]) == 1
+    assert main(["verify", "--offline", str(garbage)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1  # one clear line, no traceback
     assert "Traceback" not in err
