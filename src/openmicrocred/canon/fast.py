@@ -313,7 +313,9 @@ class FastRDF:
         def compute() -> bool:
             definition = self._object(tables, cid)["mappings"].get(term)
             scoped = definition.get("@context") if definition else None
-            return scoped is not None and scoped is not False
+            if scoped is False:  # not a valid scoped context: leave it to the general path
+                raise Unsupported(f"scoped context of {term!r} is false")
+            return scoped is not None
 
         return self._compile(tables, "scoped", key, compute)
 
