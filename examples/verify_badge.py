@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import sys
 
-import httpx
-
 from openmicrocred import Fetcher, FetchPolicy, Verifier
 
 
@@ -16,9 +14,10 @@ def main() -> int:
     if len(sys.argv) < 2:
         print(__doc__)
         return 2
-    client = httpx.Client() if "--online" in sys.argv else None  # offline unless asked
-    verifier = Verifier(fetcher=Fetcher(client, FetchPolicy()))
-    report = verifier.verify(sys.argv[1])
+    # Offline unless asked; a networked fetcher opens its HTTP client on its first fetch.
+    online = "--online" in sys.argv
+    with Fetcher.networked(FetchPolicy()) if online else Fetcher() as fetcher:
+        report = Verifier(fetcher=fetcher).verify(sys.argv[1])
     print(f"{report.verdict.value}: verified={report.verified}")
     if report.display:
         print(
