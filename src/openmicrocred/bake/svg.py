@@ -8,12 +8,12 @@ that the rest of the image stays byte for byte as it was.
 from __future__ import annotations
 
 import re
-from xml.etree.ElementTree import Element
-
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
+from typing import TYPE_CHECKING
 
 from ..errors import BakeError
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = ["NAMESPACE", "bake_svg", "is_svg", "unbake_svg"]
 
@@ -33,6 +33,10 @@ def is_svg(data: bytes) -> bool:
 
 
 def _parse(data: bytes) -> Element:
+    # The XML parser is loaded only for SVG input.
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
     if len(data) > _MAX_SVG:
         raise BakeError("SVG too large")
     try:
