@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
@@ -158,6 +158,8 @@ class _PrivateKeyFile:
 
     def private_pem(self, passphrase: str | bytes | None = None) -> bytes:
         """The private key as PKCS#8 PEM, encrypted if a passphrase is given."""
+        from cryptography.hazmat.primitives import serialization  # PEM work only: ~20 ms
+
         encryption: serialization.KeySerializationEncryption = serialization.NoEncryption()
         if passphrase:
             secret = passphrase.encode() if isinstance(passphrase, str) else passphrase
@@ -198,9 +200,7 @@ class Ed25519Key(_PrivateKeyFile):
 
     def __init__(self, private: ed25519.Ed25519PrivateKey) -> None:
         self._private = private
-        raw = private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
+        raw = private.public_key().public_bytes_raw()
         self.public_key: Ed25519PublicKey = Ed25519PublicKey(raw)
 
     @classmethod
@@ -264,20 +264,12 @@ class Ed25519Key(_PrivateKeyFile):
 
     def secret_multibase(self) -> str:
         """``secretKeyMultibase`` of this key. Handle with care: it is the private key."""
-        seed = self._private.private_bytes(
-            serialization.Encoding.Raw,
-            serialization.PrivateFormat.Raw,
-            serialization.NoEncryption(),
-        )
+        seed = self._private.private_bytes_raw()
         return multibase_encode(ED25519_PRIV + seed)
 
     def private_jwk(self) -> dict[str, str]:
         """The private key as a JWK (with ``d``). Handle with care."""
-        seed = self._private.private_bytes(
-            serialization.Encoding.Raw,
-            serialization.PrivateFormat.Raw,
-            serialization.NoEncryption(),
-        )
+        seed = self._private.private_bytes_raw()
         return {**self.public_key.to_jwk(), "d": b64url_encode(seed)}
 
     @property
@@ -456,6 +448,8 @@ class P256Key(_PrivateKeyFile):
 
 
 def _load_pem_private(data: bytes, passphrase: str | bytes | None) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
     secret = passphrase.encode() if isinstance(passphrase, str) else passphrase
     try:
         return serialization.load_pem_private_key(data, password=secret or None)
@@ -507,14 +501,14 @@ def public_key_from_multibase(value: str) -> Ed25519PublicKey | ECPublicKey:
 
 def public_key_from_pem(data: bytes) -> Ed25519PublicKey | RSAPublicKey | ECPublicKey:
     """A verification key from a PEM ``PUBLIC KEY``."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError:
         raise KeyFormatError("not a PEM public key") from None
     if isinstance(key, ed25519.Ed25519PublicKey):
-        return Ed25519PublicKey(
-            key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        )
+        return Ed25519PublicKey(key.public_bytes_raw())
     if isinstance(key, rsa.RSAPublicKey):
         return RSAPublicKey(key)
     if isinstance(key, ec.EllipticCurvePublicKey):
