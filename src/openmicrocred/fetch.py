@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -74,6 +73,8 @@ Resolve = Callable[[str], list[str]]
 
 
 def _system_resolve(host: str) -> list[str]:
+    import socket  # only when a host name is resolved for a network fetch
+
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     return [str(info[4][0]) for info in infos]
 

@@ -8,7 +8,6 @@ encryption of the ``cryptography`` package).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -180,6 +179,8 @@ class _PrivateKeyFile:
         if target.exists():
             raise FileExistsError(f"{target} exists; refusing to overwrite a key file")
         data = self.private_pem(passphrase)
+        import tempfile  # only when a key is saved
+
         fd, tmp = tempfile.mkstemp(prefix=".key-", dir=target.parent or ".")
         try:
             os.fchmod(fd, 0o600)
