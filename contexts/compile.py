@@ -57,7 +57,7 @@ def _corpus() -> list[dict[str, Any]]:
 
 def build() -> dict[str, Any]:
     """Compile the tables from the corpus, with a fresh loader (not the shipped snapshot)."""
-    from openmicrocred.canon.fast import FastRDF, _instances
+    from openmicrocred.canon.fast import compiled_for
     from openmicrocred.documents import StaticLoader, contexts_manifest_bytes
     from openmicrocred.errors import OpenMicrocredError
     from openmicrocred.jsonld import check_safe
@@ -79,9 +79,8 @@ def build() -> dict[str, Any]:
                 step(document)
             except (OpenMicrocredError, ValueError, TypeError, KeyError):
                 continue  # outside the fast path, or not signable: nothing to compile
-    fast: FastRDF = _instances[id(loader)][1]
     return {
-        **fast.snapshot(),
+        **compiled_for(loader).snapshot(),
         "contexts_manifest_sha256": hashlib.sha256(contexts_manifest_bytes()).hexdigest(),
     }
 

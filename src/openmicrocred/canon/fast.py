@@ -36,7 +36,14 @@ from ..documents import DEFAULT_LOADER, contexts_manifest_bytes, read_bundled_fi
 from ..types import DocumentLoader, JSONObject
 from .nquads import XSD_STRING, Quad, Term
 
-__all__ = ["SNAPSHOT_FORMAT", "FastRDF", "Unsupported", "fast_quads"]
+__all__ = [
+    "SNAPSHOT_FORMAT",
+    "FastRDF",
+    "Unsupported",
+    "bundled_snapshot",
+    "compiled_for",
+    "fast_quads",
+]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -689,12 +696,9 @@ _instances: dict[int, tuple[DocumentLoader, FastRDF]] = {}
 _instances_lock = threading.Lock()
 
 
-def fast_quads(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> list[Quad]:
-    """The document's quads through the compiled fast path (one :class:`FastRDF` per loader;
-    the default loader's starts from the shipped snapshot).
-
-    :raises Unsupported: the document needs the general path.
-    """
+def compiled_for(loader: DocumentLoader = DEFAULT_LOADER) -> FastRDF:
+    """The shared :class:`FastRDF` of ``loader`` (made on first use; the default loader's
+    starts from the shipped snapshot)."""
     entry = _instances.get(id(loader))
     if entry is None or entry[0] is not loader:
         with _instances_lock:
@@ -707,4 +711,12 @@ def fast_quads(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER)
                     fast = FastRDF(loader)
                 entry = (loader, fast)
                 _instances[id(loader)] = entry
-    return entry[1].quads(document)
+    return entry[1]
+
+
+def fast_quads(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> list[Quad]:
+    """The document's quads through the compiled fast path (see :func:`compiled_for`).
+
+    :raises Unsupported: the document needs the general path.
+    """
+    return compiled_for(loader).quads(document)
