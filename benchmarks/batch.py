@@ -20,7 +20,7 @@ from sign_verify import realistic
 
 from openmicrocred.batch import issue_many, verify_many
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.verifier import Verifier
+from openmicrocred.verification import Verifier
 
 
 def _rss_mb() -> float:

@@ -28,7 +28,7 @@ from typing import Any
 from pyld import jsonld
 
 from openmicrocred.canon import canonicalize_document
-from openmicrocred.demo import demo_definition
+from openmicrocred.cli.demo import demo_definition
 from openmicrocred.jsonld import processing_options
 from openmicrocred.keys import Ed25519Key
 from openmicrocred.microcredential import Artifact, Submission, assess, build_credential

@@ -34,7 +34,7 @@ _SEED = bytes(range(32))
 
 
 def _corpus() -> list[dict[str, Any]]:
-    from openmicrocred.demo import run_demo
+    from openmicrocred.cli.demo import run_demo
 
     vectors = REPO / "tests" / "vectors"
     files = sorted((vectors / "ob3-spec").rglob("*.json")) + sorted(
@@ -57,10 +57,10 @@ def _corpus() -> list[dict[str, Any]]:
 
 def build() -> dict[str, Any]:
     """Compile the tables from the corpus, with a fresh loader (not the shipped snapshot)."""
-    from openmicrocred.canon.fast import compiled_for
     from openmicrocred.documents import StaticLoader, contexts_manifest_bytes
     from openmicrocred.errors import OpenMicrocredError
     from openmicrocred.jsonld import check_safe
+    from openmicrocred.jsonld._compiled import compiled_for
     from openmicrocred.keys import Ed25519Key
     from openmicrocred.suites import add_proof, verify_proofs
 

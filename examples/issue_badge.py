@@ -9,7 +9,7 @@ import json
 import sys
 
 from openmicrocred import Ed25519Key
-from openmicrocred.demo import demo_definition
+from openmicrocred.cli.demo import demo_definition
 from openmicrocred.microcredential import Artifact, LearnerRecord, Submission, assess, award
 
 

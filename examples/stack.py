@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 from openmicrocred import Ed25519Key, add_proof, verify
-from openmicrocred.stack import Association, stack
+from openmicrocred.microcredential.stack import Association, stack
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",

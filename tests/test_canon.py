@@ -133,8 +133,8 @@ def test_concurrent_canonicalization() -> None:
 
 
 def _fast_and_general(document: dict[str, Any]) -> tuple[str, str] | None:
-    from openmicrocred.canon.document import general_quads
-    from openmicrocred.canon.fast import Unsupported, fast_quads
+    from openmicrocred.jsonld import general_quads
+    from openmicrocred.jsonld._compiled import Unsupported, fast_quads
 
     try:
         fast = canonicalize(fast_quads(document)).nquads
@@ -164,7 +164,7 @@ def test_fast_path_matches_general_path_on_generated_credentials(data: dict[str,
 
 
 def test_fast_path_declines_what_it_does_not_compile(basic: dict[str, Any]) -> None:
-    from openmicrocred.canon.fast import Unsupported, fast_quads
+    from openmicrocred.jsonld._compiled import Unsupported, fast_quads
 
     for mutate in (
         lambda d: d.update(undefinedTerm=1),

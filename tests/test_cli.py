@@ -423,7 +423,8 @@ def test_garbage_collection_waits_only_for_the_verify_commands_imports(
 ) -> None:
     import gc
 
-    from openmicrocred import cli, cli_verify
+    from openmicrocred.cli import tools as cli
+    from openmicrocred.cli import verify as cli_verify
 
     seen: list[tuple[str, bool]] = []
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openmicrocred._encoding import b58encode
+from openmicrocred._time import parse_datetime
 from openmicrocred.did import Resolver
 from openmicrocred.documents import DEFAULT_LOADER
 from openmicrocred.errors import (
@@ -23,7 +24,6 @@ from openmicrocred.errors import (
     UnsupportedSuiteError,
 )
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.models import parse_datetime
 from openmicrocred.suites import add_proof, verify_proofs
 from openmicrocred.suites.ed25519_signature_2020 import ED25519_SIGNATURE_2020
 from openmicrocred.suites.eddsa_jcs_2022 import EDDSA_JCS_2022

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from openmicrocred.canon import canonicalize
-from openmicrocred.canon import fast as fast_module
-from openmicrocred.canon.document import general_quads
-from openmicrocred.canon.fast import FastRDF, Unsupported, _Tables, bundled_snapshot
 from openmicrocred.documents import StaticLoader
+from openmicrocred.jsonld import _compiled as fast_module
+from openmicrocred.jsonld import general_quads
+from openmicrocred.jsonld._compiled import FastRDF, Unsupported, _Tables, bundled_snapshot
 
 from conftest import NOT_SAFE_AS_PRINTED, SPEC_CREDENTIALS, load
 

@@ -6,7 +6,8 @@ import httpx
 import pytest
 
 from httpserver import Route
-from openmicrocred.fetch import Fetcher, FetchError, FetchPolicy
+from openmicrocred.errors import FetchError
+from openmicrocred.fetch import Fetcher, FetchPolicy
 
 
 def test_fetches_over_loopback_https(https_server: Any, online_fetcher: Fetcher) -> None:

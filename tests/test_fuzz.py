@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 
 from images import SVG, png
 from openmicrocred.bake import bake, unbake
-from openmicrocred.inputs import InputError
+from openmicrocred.errors import InputError
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.report import VerificationReport
 from openmicrocred.suites import add_proof
 from openmicrocred.suites.vc_jwt import sign_jwt
-from openmicrocred.verifier import Verifier
+from openmicrocred.verification import VerificationReport, Verifier
 
 from conftest import SPEC, load
 

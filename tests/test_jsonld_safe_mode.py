@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from openmicrocred.documents import StaticLoader
-from openmicrocred.errors import DocumentLoaderError, SafeModeError
-from openmicrocred.jsonld import JsonLdError, check_safe, expand
+from openmicrocred.errors import DocumentLoaderError, JsonLdError, SafeModeError
+from openmicrocred.jsonld import check_safe, expand
 
 from conftest import NOT_SAFE_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from openmicrocred.demo import demo_definition
+from openmicrocred.cli.demo import demo_definition
 from openmicrocred.fetch import Fetcher
 from openmicrocred.keys import Ed25519Key
 from openmicrocred.microcredential import (
@@ -22,8 +22,8 @@ from openmicrocred.microcredential import (
     award,
 )
 from openmicrocred.schema import schema_errors
-from openmicrocred.status import SQLiteStatusRegistry, StatusChecker, publish
-from openmicrocred.verifier import Verifier
+from openmicrocred.status import SQLiteStatusRegistry, publish
+from openmicrocred.verification import StatusChecker, Verifier
 
 KEY = Ed25519Key.from_seed(bytes(range(2, 34)))
 ISSUER = {"id": KEY.did, "name": "KMUTT", "url": "https://www.kmutt.ac.th"}

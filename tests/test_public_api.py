@@ -74,8 +74,34 @@ def test_offline_verification_imports_no_network_or_jwt_code() -> None:
 def test_facade_functions_are_not_shadowed_by_submodules() -> None:
     import importlib
 
-    import openmicrocred.demo
+    import openmicrocred.cli.demo
 
     fresh = importlib.reload(openmicrocred)
     assert callable(fresh.verify)
     assert callable(fresh.add_proof)
+
+
+def test_facade_table_all_and_type_checking_imports_agree() -> None:
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(openmicrocred.__file__).read_text(encoding="utf-8"))
+    imported: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom)
+                for alias in statement.names:
+                    imported[alias.name] = str(statement.module)
+    exports = openmicrocred._EXPORTS
+    assert imported == exports
+    assert sorted(openmicrocred.__all__) == sorted([*exports, "__version__"])
+    for name, module in exports.items():
+        value = getattr(openmicrocred, name)
+        assert getattr(importlib_module(module), name) is value
+
+
+def importlib_module(name: str) -> object:
+    import importlib
+
+    return importlib.import_module(f"openmicrocred.{name}")

@@ -16,7 +16,7 @@ from openmicrocred.share import (
     qr_svg,
 )
 from openmicrocred.suites import add_proof
-from openmicrocred.verifier import verify
+from openmicrocred.verification import verify
 
 from conftest import SPEC, load
 

@@ -6,12 +6,11 @@ from typing import Any
 import pytest
 
 from openmicrocred.keys import Ed25519Key
+from openmicrocred.microcredential.stack import Association, stack
 from openmicrocred.models import ClrCredential, parse_credential
-from openmicrocred.report import Verdict
 from openmicrocred.schema import schema_errors
-from openmicrocred.stack import Association, stack
 from openmicrocred.suites import add_proof
-from openmicrocred.verifier import verify
+from openmicrocred.verification import Verdict, verify
 
 from conftest import SPEC, load
 

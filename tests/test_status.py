@@ -21,17 +21,15 @@ from httpserver import Route
 from openmicrocred.errors import StatusListError
 from openmicrocred.fetch import Fetcher
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.report import Verdict
 from openmicrocred.status import (
     MIN_BITS,
     BitString,
     SQLiteStatusRegistry,
-    StatusChecker,
     publish,
     status_list_credential,
 )
 from openmicrocred.suites import add_proof
-from openmicrocred.verifier import Verifier
+from openmicrocred.verification import StatusChecker, Verdict, Verifier
 
 from conftest import SPEC, VECTORS, load
 

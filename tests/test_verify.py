@@ -12,15 +12,13 @@ from httpserver import Route
 from images import SVG, png
 from openmicrocred.bake import bake
 from openmicrocred.did import did_web_document
-from openmicrocred.errors import SafeModeError
+from openmicrocred.errors import InputError, SafeModeError, VerificationFailed
 from openmicrocred.fetch import Fetcher
-from openmicrocred.inputs import InputError
 from openmicrocred.keys import Ed25519Key, RSAKey
 from openmicrocred.models import IdentityObject
-from openmicrocred.report import CheckStatus, Verdict, VerificationFailed
 from openmicrocred.suites import add_proof
 from openmicrocred.suites.vc_jwt import sign_jwt
-from openmicrocred.verifier import Verifier, verify
+from openmicrocred.verification import CheckStatus, Verdict, Verifier, verify
 
 from conftest import SPEC, load, pinned_resolver
 

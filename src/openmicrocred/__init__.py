@@ -1,83 +1,53 @@
 """openmicrocred: issue, sign, verify and revoke Open Badges 3.0 micro-credentials.
 
-The facade re-exports the names most programs need; the rest lives in the submodules
-(``openmicrocred.models``, ``.microcredential``, ``.status``, ``.share``, ``.stack``,
-``.bake``, ``.documents``, ``.jsonld``, ``.canon``, ``.keys``, ``.did``, ``.suites``,
-``.fetch``, ``.schema``, ``.errors``). Names are imported on first use, so that
-``import openmicrocred`` (and the command line's ``--help``) stays fast.
+The facade holds the names most programs need (the recipes); everything else lives in its
+package: ``openmicrocred.models``, ``.microcredential``, ``.issuance``, ``.verification``,
+``.status``, ``.share``, ``.bake``, ``.documents``, ``.jsonld``, ``.canon``, ``.rdf``,
+``.keys``, ``.did``, ``.suites``, ``.fetch``, ``.schema``, ``.errors`` (see
+docs/architecture.md). Names are imported on first use, so that ``import openmicrocred``
+(and the command line's ``--help``) stays fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "DEFAULT_LOADER": "documents",
+_EXPORTS: dict[str, str] = {
+    # verifying
+    "verify": "verification",
+    "Verifier": "verification",
+    "VerificationReport": "verification",
+    "Verdict": "verification",
+    "CheckStatus": "verification",
+    "Fetcher": "fetch",
+    "FetchPolicy": "fetch",
+    "StaticLoader": "documents",
+    # issuing
+    "issue": "issuance",
+    "SecuringFormat": "issuance",
+    "add_proof": "suites",
+    "verify_proofs": "suites",
+    "Ed25519Key": "keys",
+    "RSAKey": "keys",
+    # the data model
+    "parse_credential": "models",
     "Achievement": "models",
     "AchievementCredential": "models",
     "AchievementSubject": "models",
-    "CheckStatus": "report",
     "ClrCredential": "models",
-    "CredentialError": "errors",
-    "Ed25519Key": "keys",
     "EndorsementCredential": "models",
-    "FetchPolicy": "fetch",
-    "Fetcher": "fetch",
     "IdentityObject": "models",
-    "InvalidProofError": "errors",
-    "OpenMicrocredError": "errors",
     "Profile": "models",
-    "RSAKey": "keys",
-    "Resolver": "did",
-    "SafeModeError": "errors",
-    "SchemaValidationError": "errors",
-    "StaticLoader": "documents",
-    "Verdict": "report",
-    "VerificationReport": "report",
-    "Verifier": "verifier",
-    "add_proof": "suites",
-    "parse_credential": "models",
-    "sign_jwt": "suites.vc_jwt",
-    "verify": "verifier",
-    "verify_jwt": "suites.vc_jwt",
-    "verify_proofs": "suites",
+    # errors
+    "OpenMicrocredError": "errors",
 }
+"""Every name of the facade and the package it comes from."""
 
-__all__ = [
-    "DEFAULT_LOADER",
-    "Achievement",
-    "AchievementCredential",
-    "AchievementSubject",
-    "CheckStatus",
-    "ClrCredential",
-    "CredentialError",
-    "Ed25519Key",
-    "EndorsementCredential",
-    "FetchPolicy",
-    "Fetcher",
-    "IdentityObject",
-    "InvalidProofError",
-    "OpenMicrocredError",
-    "Profile",
-    "RSAKey",
-    "Resolver",
-    "SafeModeError",
-    "SchemaValidationError",
-    "StaticLoader",
-    "Verdict",
-    "VerificationReport",
-    "Verifier",
-    "__version__",
-    "add_proof",
-    "parse_credential",
-    "sign_jwt",
-    "verify",
-    "verify_jwt",
-    "verify_proofs",
-]
+__all__ = [*sorted(_EXPORTS), "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -85,8 +55,17 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'openmicrocred' has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{module}", __name__), name)
+    if not _is_model(value):
+        # Shown where it is used, as httpx does; pydantic models keep their own module,
+        # which their forward references are resolved in.
+        with contextlib.suppress(AttributeError, TypeError):
+            value.__module__ = __name__
     globals()[name] = value
     return value
+
+
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and hasattr(value, "model_fields")
 
 
 def __dir__() -> list[str]:
@@ -94,28 +73,72 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .did import Resolver
-    from .documents import DEFAULT_LOADER, StaticLoader
+    from .documents import (
+        StaticLoader as StaticLoader,
+    )
     from .errors import (
-        CredentialError,
-        InvalidProofError,
-        OpenMicrocredError,
-        SafeModeError,
-        SchemaValidationError,
+        OpenMicrocredError as OpenMicrocredError,
     )
-    from .fetch import Fetcher, FetchPolicy
-    from .keys import Ed25519Key, RSAKey
+    from .fetch import (
+        Fetcher as Fetcher,
+    )
+    from .fetch import (
+        FetchPolicy as FetchPolicy,
+    )
+    from .issuance import (
+        SecuringFormat as SecuringFormat,
+    )
+    from .issuance import (
+        issue as issue,
+    )
+    from .keys import (
+        Ed25519Key as Ed25519Key,
+    )
+    from .keys import (
+        RSAKey as RSAKey,
+    )
     from .models import (
-        Achievement,
-        AchievementCredential,
-        AchievementSubject,
-        ClrCredential,
-        EndorsementCredential,
-        IdentityObject,
-        Profile,
-        parse_credential,
+        Achievement as Achievement,
     )
-    from .report import CheckStatus, Verdict, VerificationReport
-    from .suites import add_proof, verify_proofs
-    from .suites.vc_jwt import sign_jwt, verify_jwt
-    from .verifier import Verifier, verify
+    from .models import (
+        AchievementCredential as AchievementCredential,
+    )
+    from .models import (
+        AchievementSubject as AchievementSubject,
+    )
+    from .models import (
+        ClrCredential as ClrCredential,
+    )
+    from .models import (
+        EndorsementCredential as EndorsementCredential,
+    )
+    from .models import (
+        IdentityObject as IdentityObject,
+    )
+    from .models import (
+        Profile as Profile,
+    )
+    from .models import (
+        parse_credential as parse_credential,
+    )
+    from .suites import (
+        add_proof as add_proof,
+    )
+    from .suites import (
+        verify_proofs as verify_proofs,
+    )
+    from .verification import (
+        CheckStatus as CheckStatus,
+    )
+    from .verification import (
+        Verdict as Verdict,
+    )
+    from .verification import (
+        VerificationReport as VerificationReport,
+    )
+    from .verification import (
+        Verifier as Verifier,
+    )
+    from .verification import (
+        verify as verify,
+    )

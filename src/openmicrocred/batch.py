@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
+from .issuance import issue
 from .keys import Ed25519Key
-from .report import VerificationReport
-from .suites import add_proof
-from .verifier import Verifier
+from .verification.report import VerificationReport
+from .verification.verifier import Verifier
 
 __all__ = ["issue_many", "verify_many"]
 
@@ -46,7 +46,7 @@ def _init_signer(key_pem: bytes, method: str | None) -> None:
 
 def _sign_chunk(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
     assert _worker_key is not None
-    return [add_proof(c, _worker_key, verification_method=_worker_method) for c in chunk]
+    return [issue(c, _worker_key, verification_method=_worker_method) for c in chunk]
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -6,7 +6,9 @@ Every exception has a stable machine-readable ``code``. The tree::
     ├── CredentialError                not a well-formed OB 3.0 document (JSON paths in .errors)
     ├── SafeModeError                  JSON-LD processing would drop or mis-map data (.path)
     ├── SchemaValidationError          fails a 1EdTech JSON schema (JSON paths in .errors)
+    ├── JsonLdError                    not valid JSON-LD (bad context, keyword misuse, ...)
     ├── DocumentLoaderError            URL not served by the loader (offline), or unusable
+    ├── FetchError                     a URL could not be fetched, or the fetch policy refused it
     ├── KeyFormatError                 bad key bytes, multibase, multicodec, JWK or PEM
     ├── SuiteError
     │   ├── UnsupportedSuiteError      unknown proof suite, or known but not allowed
@@ -16,7 +18,10 @@ Every exception has a stable machine-readable ``code``. The tree::
     ├── CanonicalizationError          RDF canonicalization failed or exceeded its work limit
     ├── ResolutionError                DID or verification method cannot be resolved
     ├── StatusListError                status list cannot be fetched, decoded or verified
-    └── BakeError                      no credential, or more than one, in a PNG/SVG
+    ├── BakeError                      no credential, or more than one, in a PNG/SVG
+    ├── InputError                     not a credential in any form openmicrocred reads
+    ├── WorkflowError                  a step the micro-credential workflow does not allow
+    └── VerificationFailed             raised by VerificationReport.raise_for_failure (.report)
 
 Low-level functions raise; they never return ``False`` for "invalid".
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 __all__ = [
     "BakeError",
@@ -32,7 +38,11 @@ __all__ = [
     "CredentialError",
     "DocumentLoaderError",
     "ErrorDetail",
+    "FailedReport",
+    "FetchError",
+    "InputError",
     "InvalidProofError",
+    "JsonLdError",
     "KeyFormatError",
     "OpenMicrocredError",
     "ProofExpiredError",
@@ -43,6 +53,8 @@ __all__ = [
     "StatusListError",
     "SuiteError",
     "UnsupportedSuiteError",
+    "VerificationFailed",
+    "WorkflowError",
 ]
 
 
@@ -102,6 +114,12 @@ class SafeModeError(OpenMicrocredError):
         super().__init__(f"{path}: {message}")
 
 
+class JsonLdError(OpenMicrocredError):
+    """The document is not valid JSON-LD (bad context, keyword misuse, ...)."""
+
+    code = "jsonld_error"
+
+
 class DocumentLoaderError(OpenMicrocredError):
     """A document (usually a JSON-LD context) could not be loaded."""
 
@@ -110,6 +128,17 @@ class DocumentLoaderError(OpenMicrocredError):
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
         super().__init__(f"cannot load {url!r}: {reason}")
+
+
+class FetchError(OpenMicrocredError):
+    """A URL could not be fetched, or was refused by the fetch policy."""
+
+    code = "fetch_failed"
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"cannot fetch {url}: {reason}")
 
 
 class KeyFormatError(OpenMicrocredError):
@@ -170,3 +199,46 @@ class BakeError(OpenMicrocredError):
     """An image holds no credential, or more than one, or is not a PNG/SVG."""
 
     code = "bake_error"
+
+
+class InputError(OpenMicrocredError):
+    """The input is not a credential in any form openmicrocred reads."""
+
+    code = "unusable_input"
+
+
+class WorkflowError(OpenMicrocredError):
+    """A step the micro-credential workflow does not allow (e.g. awarding an unapproved
+    definition, or a failing assessment)."""
+
+    code = "workflow_error"
+
+
+class _FailedCheck(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def blocking(self) -> bool: ...
+
+
+class FailedReport(Protocol):
+    """What :class:`VerificationFailed` reads of the report it carries (a
+    :class:`~openmicrocred.verification.VerificationReport`; this module imports nothing)."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def checks(self) -> Sequence[_FailedCheck]: ...
+
+
+class VerificationFailed(OpenMicrocredError):  # noqa: N818 - reads as what happened
+    """Raised by :meth:`VerificationReport.raise_for_failure`; ``.report`` is the report."""
+
+    code = "verification_failed"
+
+    def __init__(self, report: FailedReport) -> None:
+        self.report = report
+        reasons = "; ".join(f"{c.name}: {c.message}" for c in report.checks if c.blocking)
+        super().__init__(f"credential not verified ({report.verdict}): {reasons}")

@@ -20,23 +20,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from .errors import OpenMicrocredError
+from .errors import FetchError
 
 if TYPE_CHECKING:  # httpx is imported only when something is fetched over the network
     import httpx
 
-__all__ = ["FetchError", "FetchPolicy", "FetchRecord", "Fetcher"]
-
-
-class FetchError(OpenMicrocredError):
-    """A URL could not be fetched, or was refused by the fetch policy."""
-
-    code = "fetch_failed"
-
-    def __init__(self, url: str, reason: str) -> None:
-        self.url = url
-        self.reason = reason
-        super().__init__(f"cannot fetch {url}: {reason}")
+__all__ = ["FetchPolicy", "FetchRecord", "Fetcher"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .errors import ErrorDetail, SchemaValidationError
 if TYPE_CHECKING:
     from jsonschema import Draft201909Validator
     from jsonschema.exceptions import ValidationError
-from .models.parse import json_path
+from ._json import json_path
 from .types import JSONObject
 
 __all__ = [

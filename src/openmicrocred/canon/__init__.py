@@ -1,15 +1,22 @@
-"""RDF Dataset Canonicalization (RDFC-1.0) and N-Quads.
+"""JSON-LD document -> canonical N-Quads (RDFC-1.0): :func:`canonicalize_document` joins
+:func:`openmicrocred.jsonld.to_quads` and :func:`openmicrocred.rdf.canonicalize`.
 
-pyld implements URDNA2015, which differs from RDFC-1.0 in how N-Quads literals escape
-control characters and has no bound on its work; this package implements RDFC-1.0 exactly,
-with a work limit, and is safe to call from several threads at once.
+The RDF names are re-exported here, since canonicalizing is what most callers come for.
 """
 
 from __future__ import annotations
 
-from .document import canonicalize_document, document_quads
-from .nquads import Quad, Term, parse_nquads, serialize_nquad, serialize_term
-from .rdfc10 import DEFAULT_MAX_CALLS, CanonicalizationResult, canonicalize
+from ..rdf import (
+    DEFAULT_MAX_CALLS,
+    CanonicalizationResult,
+    Quad,
+    Term,
+    canonicalize,
+    parse_nquads,
+    serialize_nquad,
+    serialize_term,
+)
+from .document import canonicalize_document
 
 __all__ = [
     "DEFAULT_MAX_CALLS",
@@ -18,7 +25,6 @@ __all__ = [
     "Term",
     "canonicalize",
     "canonicalize_document",
-    "document_quads",
     "parse_nquads",
     "serialize_nquad",
     "serialize_term",

@@ -9,24 +9,19 @@ never trusted merely because it appears in a URL fragment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
-from ..errors import KeyFormatError, ResolutionError
-from ..fetch import Fetcher, FetchError
-from ..keys import (
-    ECPublicKey,
-    Ed25519PublicKey,
-    RSAPublicKey,
-    public_key_from_jwk,
-    public_key_from_multibase,
-)
+from .._json import as_list
+from ..errors import FetchError, KeyFormatError, ResolutionError
+from ..fetch import Fetcher
+from ..keys import Ed25519PublicKey, public_key_from_jwk, public_key_from_multibase
+from .base import MethodResolver, PublicKey, VerificationMethod
 from .key import did_key_document
 from .web import did_web_url
 
-__all__ = ["Resolver", "VerificationMethod"]
-
-PublicKey = Ed25519PublicKey | RSAPublicKey | ECPublicKey
+__all__ = ["DEFAULT_METHODS", "Resolver"]
 
 _KEY_TYPES = {
     "Multikey",
@@ -37,20 +32,23 @@ _KEY_TYPES = {
 }
 
 
-@dataclass(frozen=True)
-class VerificationMethod:
-    """A dereferenced verification method: its id, type, controller and public key."""
-
-    id: str
-    type: str
-    controller: str
-    key: PublicKey
+def _did_key(did: str, fetcher: Fetcher) -> Any:
+    return did_key_document(did)
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+def _did_web(did: str, fetcher: Fetcher) -> Any:
+    return _fetch(fetcher, did_web_url(did), did)
+
+
+def _fetch(fetcher: Fetcher, url: str, base: str) -> Any:
+    try:
+        return fetcher.get_json(url)
+    except FetchError as exc:
+        raise ResolutionError(f"cannot resolve {base!r}: {exc.reason}") from None
+
+
+DEFAULT_METHODS: Mapping[str, MethodResolver] = MappingProxyType({"key": _did_key, "web": _did_web})
+"""The DID methods resolved by default, by method name: ``did:key`` and ``did:web``."""
 
 
 class Resolver:
@@ -61,13 +59,20 @@ class Resolver:
 
     :param fetcher: used for did:web and https documents.
     :param documents: extra documents by URL or DID (for tests and pinned issuers).
+    :param methods: the DID methods, by name (default :data:`DEFAULT_METHODS`); add one by
+        passing ``{**DEFAULT_METHODS, "example": resolve_example}``.
     """
 
     def __init__(
-        self, fetcher: Fetcher | None = None, *, documents: dict[str, Any] | None = None
+        self,
+        fetcher: Fetcher | None = None,
+        *,
+        documents: dict[str, Any] | None = None,
+        methods: Mapping[str, MethodResolver] = DEFAULT_METHODS,
     ) -> None:
         self.fetcher = fetcher or Fetcher()
         self._documents = dict(documents or {})
+        self._methods = dict(methods)
 
     def resolve(self, did_or_url: str) -> dict[str, Any]:
         """The DID document or controller document for a DID or https URL (no fragment).
@@ -75,14 +80,13 @@ class Resolver:
         :raises ResolutionError: unsupported method, unreachable, or not a JSON object.
         """
         base = did_or_url.split("#", 1)[0]
+        parts = base.split(":", 2)
         if base in self._documents:
             document = self._documents[base]
-        elif base.startswith("did:key:"):
-            document = did_key_document(base)
-        elif base.startswith("did:web:"):
-            document = self._fetch(did_web_url(base), base)
+        elif parts[0] == "did" and len(parts) == 3 and parts[1] in self._methods:
+            document = self._methods[parts[1]](base, self.fetcher)
         elif base.startswith("https://") or base.startswith("http://"):
-            document = self._fetch(base, base)
+            document = _fetch(self.fetcher, base, base)
         else:
             method = ":".join(base.split(":")[:2])
             raise ResolutionError(f"cannot resolve {base!r}: unsupported method {method!r}")
@@ -94,12 +98,6 @@ class Resolver:
                 "be the identifier that was resolved"
             )
         return document
-
-    def _fetch(self, url: str, base: str) -> Any:
-        try:
-            return self.fetcher.get_json(url)
-        except FetchError as exc:
-            raise ResolutionError(f"cannot resolve {base!r}: {exc.reason}") from None
 
     def verification_method(
         self, method_id: str, *, purpose: str = "assertionMethod"
@@ -138,9 +136,9 @@ class Resolver:
         return f"{document['id']}{ref}" if ref.startswith("#") else ref
 
     def _find(self, document: dict[str, Any], method_id: str) -> dict[str, Any] | None:
-        candidates = list(_as_list(document.get("verificationMethod")))
+        candidates = list(as_list(document.get("verificationMethod")))
         for relation in ("assertionMethod", "authentication"):
-            candidates += [m for m in _as_list(document.get(relation)) if isinstance(m, dict)]
+            candidates += [m for m in as_list(document.get(relation)) if isinstance(m, dict)]
         for method in candidates:
             if isinstance(method, dict) and self._absolute(document, str(method.get("id", ""))) == (
                 method_id
@@ -153,7 +151,7 @@ class Resolver:
         return None
 
     def _authorised(self, document: dict[str, Any], method_id: str, purpose: str) -> bool:
-        for entry in _as_list(document.get(purpose)):
+        for entry in as_list(document.get(purpose)):
             ref = entry.get("id") if isinstance(entry, dict) else entry
             if isinstance(ref, str) and self._absolute(document, ref) == method_id:
                 return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import WorkflowError
 from .assessment import (
     Artifact,
     Assessment,
@@ -23,16 +24,18 @@ from .definition import (
     ReflectionPrompt,
     RubricCriterion,
     RubricLevel,
-    WorkflowError,
 )
+from .stack import CLR_CONTEXT, Association, stack
 
 __all__ = [
     "CATEGORIES",
+    "CLR_CONTEXT",
     "AlignmentTarget",
     "ApprovalEvent",
     "Artifact",
     "ArtifactRequirement",
     "Assessment",
+    "Association",
     "Attempt",
     "AwardedBadge",
     "Decision",
@@ -49,4 +52,5 @@ __all__ = [
     "award",
     "build_credential",
     "criteria_narrative",
+    "stack",
 ]

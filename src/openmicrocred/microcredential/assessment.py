@@ -16,7 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .definition import MicroCredential, WorkflowError
+from ..errors import WorkflowError
+from .definition import MicroCredential
 
 __all__ = [
     "Artifact",

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from ..keys import Ed25519Key, SigningKey
+from .._time import format_datetime
+from ..errors import WorkflowError
+from ..issuance import SecuringFormat, issue
+from ..keys import SigningKey
 from ..models import IdentityObject
-from ..models._base import format_datetime
 from ..status.registry import StatusRegistry
-from ..suites import add_proof
-from ..suites.vc_jwt import sign_jwt
 from .assessment import Assessment, Decision, LearnerRecord, Submission
-from .definition import MicroCredential, WorkflowError
+from .definition import MicroCredential
 
 __all__ = ["AwardedBadge", "award", "build_credential", "criteria_narrative"]
 
@@ -334,7 +334,7 @@ def award(
     verification_method: str | None = None,
     registry: StatusRegistry | None = None,
     credential_id: str | None = None,
-    format: Literal["di", "jwt"] = "di",
+    format: SecuringFormat | Literal["di", "jwt"] = SecuringFormat.DATA_INTEGRITY,
     status_purposes: Sequence[str] = ("revocation",),
     now: datetime | None = None,
 ) -> AwardedBadge:
@@ -377,11 +377,9 @@ def award(
         now=now,
         status=status,
     )
-    if format == "jwt":
-        return AwardedBadge(
-            badge_id, credential, sign_jwt(credential, key, kid=verification_method)
-        )
-    if not isinstance(key, Ed25519Key):
-        raise TypeError("Data Integrity badges are signed with an Ed25519 key")
-    signed = add_proof(credential, key, verification_method=verification_method, created=now)
-    return AwardedBadge(badge_id, signed)
+    secured = issue(
+        credential, key, format=format, verification_method=verification_method, created=now
+    )
+    if isinstance(secured, str):
+        return AwardedBadge(badge_id, credential, secured)
+    return AwardedBadge(badge_id, secured)

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import OpenMicrocredError
+from ..errors import WorkflowError
 
 __all__ = [
     "CATEGORIES",
@@ -28,7 +28,6 @@ __all__ = [
     "ReflectionPrompt",
     "RubricCriterion",
     "RubricLevel",
-    "WorkflowError",
 ]
 
 CATEGORIES = ("Science & Engineering", "Business", "Education", "Technology")
@@ -37,13 +36,6 @@ CATEGORIES = ("Science & Engineering", "Business", "Education", "Technology")
 ArtifactKind = Literal["video", "photo", "document", "other"]
 
 Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-
-
-class WorkflowError(OpenMicrocredError):
-    """A step the micro-credential workflow does not allow (e.g. awarding an unapproved
-    definition, or a failing assessment)."""
-
-    code = "workflow_error"
 
 
 class _Model(BaseModel):

@@ -16,8 +16,6 @@ from ._base import (
     Number,
     OBModel,
     Text,
-    format_datetime,
-    parse_datetime,
 )
 from .achievement import (
     Achievement,
@@ -54,7 +52,7 @@ from .credential import (
     TermsOfUse,
     VerifiableCredential,
 )
-from .parse import json_path, parse_credential
+from .parse import parse_credential
 from .profile import Profile
 
 if TYPE_CHECKING:
@@ -130,9 +128,6 @@ __all__ = [
     "TermsOfUse",
     "Text",
     "VerifiableCredential",
-    "format_datetime",
     "hash_identifier",
-    "json_path",
     "parse_credential",
-    "parse_datetime",
 ]

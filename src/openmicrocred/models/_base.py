@@ -35,6 +35,8 @@ from pydantic import (
     model_validator,
 )
 
+from .._time import format_datetime, parse_datetime
+
 __all__ = [
     "IRI",
     "DateTime",
@@ -43,8 +45,6 @@ __all__ = [
     "OBModel",
     "Text",
     "enum_or_ext",
-    "format_datetime",
-    "parse_datetime",
     "require_types",
     "single_type",
 ]
@@ -76,37 +76,6 @@ Number: TypeAlias = StrictInt | StrictFloat
 """A JSON number. Integers stay integers and floats stay floats: JSON-LD maps them to
 different RDF literals (``xsd:integer`` vs ``xsd:double``), so converting one to the other
 would change what a proof covers."""
-
-
-def parse_datetime(value: str) -> datetime:
-    """Parse an RFC 3339 / ``xsd:dateTime`` string into an aware UTC datetime.
-
-    A value without a time zone (allowed by VC 1.1's ``xsd:dateTime``) is taken as UTC.
-
-    :raises ValueError: the string is not a date-time.
-    """
-    text = value.strip()
-    if len(text) < 19 or text[10] not in "Tt":
-        raise ValueError(f"{value!r} is not a date-time like 2024-01-31T12:00:00Z")
-    text = text[:10] + "T" + text[11:]
-    if text[-1] in "Zz":
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date-time like 2024-01-31T12:00:00Z") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def format_datetime(value: datetime) -> str:
-    """Format a datetime as an ``xsd:dateTimeStamp`` in UTC with a ``Z`` suffix."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
-    spec = "microseconds" if value.microsecond else "seconds"
-    return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
 def _to_datetime(value: Any) -> datetime:

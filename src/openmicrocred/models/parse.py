@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
+from .._json import json_path
 from ..errors import CredentialError, ErrorDetail
 from .credential import AchievementCredential, EndorsementCredential, VerifiableCredential
 
@@ -25,19 +26,6 @@ def __getattr__(name: str) -> Any:
 
         return AchievementCredential | EndorsementCredential | ClrCredential
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def json_path(parts: tuple[int | str, ...] | list[int | str]) -> str:
-    """Format ``("credentialSubject", "result", 0)`` as ``$.credentialSubject.result[0]``."""
-    out = "$"
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part.isidentifier():
-            out += f".{part}"
-        else:
-            out += f"[{json.dumps(part)}]"
-    return out
 
 
 def _child(current: Any, part: int | str) -> tuple[bool, Any]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..display import credential_display
-from ..report import CredentialDisplay, VerificationReport
+from ..verification.display import credential_display
+from ..verification.report import CredentialDisplay, VerificationReport
 from .qr import qr_svg
 
 __all__ = ["badge_page"]

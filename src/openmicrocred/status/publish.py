@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from ..keys import Ed25519Key, SigningKey
-from ..models._base import format_datetime
-from ..suites import add_proof
-from ..suites.vc_jwt import sign_jwt
+from .._time import format_datetime
+from ..issuance import SecuringFormat, issue
+from ..keys import SigningKey
 from .registry import StatusRegistry
 
 __all__ = ["PublishedList", "publish", "status_list_credential"]
@@ -89,7 +88,7 @@ def publish(
     *,
     issuer: str | dict[str, Any],
     verification_method: str | None = None,
-    format: Literal["di", "jwt"] = "di",
+    format: SecuringFormat | Literal["di", "jwt"] = SecuringFormat.DATA_INTEGRITY,
     ttl_ms: int | None = None,
     valid_for: timedelta | None = None,
     now: datetime | None = None,
@@ -119,16 +118,14 @@ def publish(
             valid_until=stamp + valid_for if valid_for else None,
             ttl_ms=ttl_ms,
         )
-        if format == "jwt":
-            data = sign_jwt(unsigned, key, kid=verification_method).encode("ascii")
+        secured = issue(
+            unsigned, key, format=format, verification_method=verification_method, created=stamp
+        )
+        if isinstance(secured, str):
+            data = secured.encode("ascii")
             media_type = "application/vc+jwt"
         else:
-            if not isinstance(key, Ed25519Key):
-                raise TypeError("Data Integrity status lists are signed with an Ed25519 key")
-            signed = add_proof(
-                unsigned, key, verification_method=verification_method, created=stamp
-            )
-            data = (json.dumps(signed, indent=2) + "\n").encode("utf-8")
+            data = (json.dumps(secured, indent=2) + "\n").encode("utf-8")
             media_type = "application/vc+ld+json"
         path = folder / status_list.file_name
         _write_atomically(path, data)

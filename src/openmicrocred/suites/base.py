@@ -25,6 +25,10 @@ class Cryptosuite(Protocol):
     can_sign: bool
     """Whether this library issues proofs with the suite (some are verify-only)."""
 
+    proof_carries_context: bool
+    """Whether the proof holds its own ``@context`` that replaces the document's when
+    verifying (eddsa-jcs-2022), instead of taking the document's ``@context``."""
+
     def transform(self, document: JSONObject, *, loader: DocumentLoader) -> str:
         """Canonicalize the unsecured document."""
         ...

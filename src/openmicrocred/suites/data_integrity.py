@@ -13,7 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .._encoding import b58decode, b58encode
-from ..did.resolver import Resolver, VerificationMethod
+from .._json import as_list, json_copy
+from .._time import format_datetime, parse_datetime
+from ..did.base import DIDResolver, VerificationMethod
+from ..did.resolver import Resolver
 from ..documents import DEFAULT_LOADER
 from ..errors import (
     InvalidProofError,
@@ -25,7 +28,6 @@ from ..errors import (
     SuiteError,
 )
 from ..keys import Ed25519Key, Ed25519PublicKey
-from ..models._base import format_datetime, parse_datetime
 from ..types import DocumentLoader, JSONObject
 from .base import Cryptosuite, SuiteRegistry
 from .ed25519_signature_2020 import ED25519_SIGNATURE_2020
@@ -53,15 +55,6 @@ DEFAULT_REGISTRY = SuiteRegistry(
 _CLOCK_SKEW = timedelta(minutes=5)
 
 
-def _json_copy(value: Any) -> Any:
-    # A copy of JSON data (dicts, lists, scalars): much cheaper than copy.deepcopy.
-    if isinstance(value, dict):
-        return {k: _json_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_copy(v) for v in value]
-    return value
-
-
 def _proofs(document: JSONObject) -> list[JSONObject]:
     proof = document.get("proof")
     if proof is None:
@@ -72,17 +65,11 @@ def _proofs(document: JSONObject) -> list[JSONObject]:
     return proofs
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _with_previous(
     unsecured: JSONObject, all_proofs: Sequence[JSONObject], previous: Any
 ) -> JSONObject:
     # VC Data Integrity §4.2 step 5 / §4.4: a chained proof also signs the proofs it names.
-    wanted = _as_list(previous)
+    wanted = as_list(previous)
     if not all(isinstance(w, str) for w in wanted):
         raise InvalidProofError("previousProof must be a string or a list of strings")
     matching = [p for p in all_proofs if p.get("id") in wanted]
@@ -112,7 +99,7 @@ def create_proof(
     canonical_config = suite.configure(config, loader=loader)
     signature = key.sign(suite.hash(transformed, canonical_config))
     proof = dict(options)
-    if suite.cryptosuite == "eddsa-jcs-2022" and "@context" in unsecured:
+    if suite.proof_carries_context and "@context" in unsecured:
         proof["@context"] = unsecured["@context"]
     proof["proofValue"] = "z" + b58encode(signature)
     return proof
@@ -155,10 +142,10 @@ def add_proof(
         raise SuiteError(
             f"{cryptosuite!r} is accepted for verifying only; sign with eddsa-rdfc-2022"
         )
-    secured: JSONObject = _json_copy(document)
+    secured: JSONObject = json_copy(document)
     existing = _proofs(secured)
     secured.pop("proof", None)
-    contexts = _as_list(secured.get("@context"))
+    contexts = as_list(secured.get("@context"))
     if contexts and contexts[0] == VC_V1 and DATA_INTEGRITY_V2 not in contexts:
         secured["@context"] = [*contexts, DATA_INTEGRITY_V2]
     options: JSONObject = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite}
@@ -219,7 +206,7 @@ def verify_proof(
     unsecured: JSONObject,
     proof: JSONObject,
     *,
-    resolver: Resolver,
+    resolver: DIDResolver,
     registry: SuiteRegistry = DEFAULT_REGISTRY,
     loader: DocumentLoader = DEFAULT_LOADER,
     purpose: str = "assertionMethod",
@@ -253,7 +240,7 @@ def verify_proof(
         )
     if challenge is not None and proof.get("challenge") != challenge:
         raise InvalidProofError("proof challenge does not match the expected challenge")
-    if domain is not None and domain not in _as_list(proof.get("domain")):
+    if domain is not None and domain not in as_list(proof.get("domain")):
         raise InvalidProofError("proof domain does not match the expected domain")
     _check_times(proof, now or datetime.now(UTC), clock_skew)
     proof_value = proof.get("proofValue")
@@ -278,7 +265,7 @@ def verify_proof(
         )
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     document = unsecured
-    if suite.cryptosuite == "eddsa-jcs-2022":
+    if suite.proof_carries_context:
         if "@context" in config:
             document = {**unsecured, "@context": config["@context"]}
     elif "@context" in unsecured:
@@ -294,7 +281,7 @@ def verify_proof(
 def verify_proofs(
     document: JSONObject,
     *,
-    resolver: Resolver | None = None,
+    resolver: DIDResolver | None = None,
     registry: SuiteRegistry = DEFAULT_REGISTRY,
     loader: DocumentLoader = DEFAULT_LOADER,
     purpose: str = "assertionMethod",
@@ -302,9 +289,11 @@ def verify_proofs(
     domain: str | None = None,
     expected_controller: str | None = None,
     now: datetime | None = None,
+    clock_skew: timedelta = _CLOCK_SKEW,
 ) -> list[ProofResult]:
     """Check every proof of a secured document; never raises for a bad proof.
 
+    :param clock_skew: tolerance for the proofs' ``created`` and ``expires`` times.
     :return: one :class:`ProofResult` per proof, in document order (empty if none).
     """
     resolver = resolver or Resolver()
@@ -338,6 +327,7 @@ def verify_proofs(
                 domain=domain,
                 expected_controller=expected_controller,
                 now=now,
+                clock_skew=clock_skew,
             )
         except (OpenMicrocredError, ResolutionError) as exc:
             results.append(ProofResult(**{**base.__dict__, "error": exc}))

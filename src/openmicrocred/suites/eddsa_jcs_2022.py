@@ -22,6 +22,7 @@ class EddsaJcs2022:
     proof_type = "DataIntegrityProof"
     cryptosuite: str | None = "eddsa-jcs-2022"
     can_sign = True
+    proof_carries_context = True
 
     def transform(self, document: JSONObject, *, loader: DocumentLoader) -> str:
         return jcs(document)

@@ -15,6 +15,7 @@ class EddsaRdfc2022:
 
     proof_type = "DataIntegrityProof"
     can_sign = True
+    proof_carries_context = False
 
     def __init__(self, cryptosuite: str = "eddsa-rdfc-2022") -> None:
         self.cryptosuite: str | None = cryptosuite

@@ -13,11 +13,15 @@ unknown critical headers, and claims that contradict the credential.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from .._encoding import b64url_encode
+from .._json import issuer_id
+from .._time import parse_datetime
+from ..did.base import DIDResolver
 from ..did.resolver import Resolver
 from ..errors import InvalidProofError, KeyFormatError
 from ..keys import (
@@ -27,25 +31,17 @@ from ..keys import (
     SigningKey,
     public_key_from_jwk,
 )
-from ..models._base import parse_datetime
 from ..types import JSONObject
 
-__all__ = ["JWTResult", "credential_from_payload", "sign_jwt", "verify_jwt"]
+__all__ = ["ALGORITHMS", "JWTResult", "credential_from_payload", "sign_jwt", "verify_jwt"]
 
-_ALGORITHMS = {"EdDSA", "RS256", "ES256"}
+ALGORITHMS: frozenset[str] = frozenset({"EdDSA", "RS256", "ES256"})
+"""The JWS algorithms accepted by default (OB 3.0 §8.2.3)."""
 _TYPES = {"JWT", "vc+jwt", "vc+ld+jwt", "vc-ld+jwt"}
 _CONTENT_TYPES = {"vc", "vc+ld+json", "vc-ld+json", "application/vc+ld+json", "vc+json"}
 _HEADERS = {"alg", "kid", "jwk", "typ", "cty"}
 
 PublicKey = Ed25519PublicKey | RSAPublicKey | ECPublicKey
-
-
-def _issuer_id(credential: JSONObject) -> str | None:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, dict):
-        value = issuer.get("id")
-        return value if isinstance(value, str) else None
-    return issuer if isinstance(issuer, str) else None
 
 
 def _subject_id(credential: JSONObject) -> str | None:
@@ -88,7 +84,7 @@ def sign_jwt(
         header["kid"] = kid
     payload = dict(credential)
     claims: dict[str, Any] = {
-        "iss": _issuer_id(credential),
+        "iss": issuer_id(credential),
         "jti": credential.get("id"),
         "sub": _subject_id(credential),
         "nbf": _numeric_date(credential.get("validFrom") or credential.get("issuanceDate")),
@@ -121,7 +117,7 @@ class JWTResult:
 
 def _claims_match(payload: JSONObject, credential: JSONObject) -> None:
     checks = (
-        ("iss", _issuer_id(credential), "the issuer id"),
+        ("iss", issuer_id(credential), "the issuer id"),
         ("jti", credential.get("id"), "the credential id"),
         ("sub", _subject_id(credential), "the credentialSubject id"),
     )
@@ -189,8 +185,9 @@ def credential_from_payload(payload: JSONObject) -> JSONObject:
 def verify_jwt(
     token: str,
     *,
-    resolver: Resolver | None = None,
+    resolver: DIDResolver | None = None,
     key: PublicKey | None = None,
+    algorithms: Iterable[str] = ALGORITHMS,
 ) -> JWTResult:
     """Verify a VC-JWT's signature and claims and return the credential it secures.
 
@@ -200,6 +197,7 @@ def verify_jwt(
     :param resolver: dereferences ``kid`` (DID URLs, https controller documents and JWK
         URLs); by default offline (did:key only).
     :param key: use this public key instead of the header's ``kid``/``jwk``.
+    :param algorithms: the JWS ``alg`` values accepted (an allowlist; ``none`` never is).
     :raises InvalidProofError: malformed token, disallowed header or algorithm, bad
         signature, or claims that contradict the credential.
     :raises ResolutionError: the ``kid`` cannot be dereferenced.
@@ -213,8 +211,11 @@ def verify_jwt(
     except jwt.PyJWTError as exc:
         raise InvalidProofError(f"unreadable JWS header: {exc}") from None
     alg = header.get("alg")
-    if alg not in _ALGORITHMS:
-        raise InvalidProofError(f"JWS algorithm {alg!r} is not accepted (use EdDSA, RS256, ES256)")
+    allowed = frozenset(algorithms) & ALGORITHMS
+    if alg not in allowed:
+        raise InvalidProofError(
+            f"JWS algorithm {alg!r} is not accepted (use {', '.join(sorted(allowed))})"
+        )
     extra = set(header) - _HEADERS
     if extra:
         raise InvalidProofError(f"JOSE headers not allowed by OB 3.0: {sorted(extra)}")

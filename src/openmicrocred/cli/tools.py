@@ -1,24 +1,17 @@
-"""The ``openmicrocred`` command line. The only module that prints or exits.
-
-Exit codes: 0 success, 1 the document is invalid, 2 unusable input or usage error.
-"""
+"""``openmicrocred demo``, ``check``, ``canon`` and ``contexts``: the story, and tools for
+looking at documents."""
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
-__all__ = ["main"]
+from ._io import Subcommands, read_bytes, read_json
 
-
-def _read_json(source: str) -> object:
-    raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    return json.loads(raw)
+__all__ = ["add_commands", "add_contexts_command", "add_demo_command"]
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -28,15 +21,15 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .errors import OpenMicrocredError
-    from .jsonld import check_safe
-    from .models import parse_credential
-    from .schema import schema_errors
+    from ..errors import OpenMicrocredError
+    from ..jsonld import check_safe
+    from ..models import parse_credential
+    from ..schema import schema_errors
 
     worst = 0
     for source in args.files:
         try:
-            data = _read_json(source)
+            data = read_json(source)
         except (OSError, ValueError) as exc:
             print(f"{source}: cannot read JSON: {exc}", file=sys.stderr)
             worst = 2
@@ -68,11 +61,11 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_canon(args: argparse.Namespace, out: TextIO) -> int:
     import hashlib
 
-    from .canon import canonicalize, canonicalize_document, parse_nquads
-    from .errors import OpenMicrocredError
+    from ..canon import canonicalize, canonicalize_document, parse_nquads
+    from ..errors import OpenMicrocredError
 
     try:
-        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        raw = read_bytes(args.file)
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{args.file}: cannot read: {exc}", file=sys.stderr)
@@ -99,21 +92,15 @@ def _cmd_canon(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_contexts(args: argparse.Namespace, out: TextIO) -> int:
-    from .documents import bundled_contexts
+    from ..documents import bundled_contexts
 
     for url, ctx in sorted(bundled_contexts().items()):
         print(f"{ctx.sha256[:16]}  {len(ctx.data):6d}  {url}", file=out)
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="openmicrocred",
-        description="Issue, sign, verify and revoke Open Badges 3.0 micro-credentials.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def add_demo_command(sub: Subcommands) -> None:
+    """Register ``demo``."""
     demo = sub.add_parser(
         "demo",
         help="the whole micro-credential story: define, assess, award, share, revoke, "
@@ -127,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=_cmd_demo)
 
+
+def add_commands(sub: Subcommands) -> None:
+    """Register ``check`` and ``canon``."""
     check = sub.add_parser(
         "check", help="check credential JSON files: model, 1EdTech schema, JSON-LD safe mode"
     )
@@ -153,58 +143,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     canon.set_defaults(func=_cmd_canon)
 
-    from . import cli_issue, cli_status, cli_verify
 
-    cli_verify.add_commands(sub)
-    cli_issue.add_commands(sub)
-    cli_status.add_commands(sub)
-
+def add_contexts_command(sub: Subcommands) -> None:
+    """Register ``contexts``."""
     contexts = sub.add_parser("contexts", help="list the bundled JSON-LD contexts")
     contexts.set_defaults(func=_cmd_contexts)
-    return parser
-
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    # A command runs once, in a fresh process, after loading many modules (pydantic builds its
-    # models then): looking for garbage cycles while they load is wasted work, about 6% of a
-    # verify. Commands marked ``collect_after_imports`` call collect_from_now_on() once their
-    # imports are done; the others collect as usual from the start.
-    gc.disable()
-    try:
-        return _run(argv)
-    finally:
-        gc.enable()
-
-
-def collect_from_now_on() -> None:
-    """Resume garbage collection, leaving what is loaded so far out of it (``gc.freeze``)."""
-    gc.freeze()
-    gc.enable()
-
-
-def _run(argv: list[str] | None) -> int:
-    args = _parser().parse_args(argv)
-    if not getattr(args, "collect_after_imports", False):
-        gc.enable()
-    try:
-        code: int = args.func(args, sys.stdout)
-        sys.stdout.flush()
-    except KeyboardInterrupt:
-        return 2
-    except BrokenPipeError:
-        # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
-    return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -13,22 +13,24 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from .documents import DEFAULT_LOADER
-from .errors import OpenMicrocredError
-from .types import DocumentLoader, JSONObject
+from ..documents import DEFAULT_LOADER
+from ..rdf.nquads import XSD_STRING, Quad, Term
+from ..types import DocumentLoader, JSONObject
+from ._compiled import Unsupported, fast_quads
 
-__all__ = ["JsonLdError", "check_safe", "expand", "processing_options", "to_rdf_dataset"]
-
-
-class JsonLdError(OpenMicrocredError):
-    """The document is not valid JSON-LD (bad context, keyword misuse, ...)."""
-
-    code = "jsonld_error"
+__all__ = [
+    "check_safe",
+    "expand",
+    "general_quads",
+    "processing_options",
+    "to_quads",
+    "to_rdf_dataset",
+]
 
 
 def processing_options(loader: DocumentLoader = DEFAULT_LOADER) -> dict[str, Any]:
     """pyld options for offline processing with ``loader`` and a thread-local context cache."""
-    from ._jsonld_engine import processing_options
+    from ._safe import processing_options
 
     return processing_options(loader)
 
@@ -69,7 +71,7 @@ def to_rdf_dataset(
 
 
 def _run(operation: str, document: JSONObject, loader: DocumentLoader, safe: bool) -> Any:
-    from ._jsonld_engine import run  # pyld is imported only when a document needs it
+    from ._safe import run  # pyld is imported only when a document needs it
 
     return run(operation, document, loader, safe)
 
@@ -79,11 +81,57 @@ def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER)
     # The compiled fast path accepts a document only if every property, type and IRI is
     # defined and absolute; anything else goes through safe-mode expansion, which names
     # the JSON path of the problem.
-    from .canon.fast import Unsupported, fast_quads
-
     try:
         fast_quads(document, loader=loader)
         return
     except Unsupported:
         pass
     expand(document, loader=loader, safe=True)
+
+
+def to_quads(
+    document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER, fast: bool = True
+) -> list[Quad]:
+    """The RDF quads a JSON-LD document denotes (expanded in safe mode, offline).
+
+    :param fast: use the compiled fast path when the document is within it (the default);
+        ``False`` always takes the general (pyld) path. Both give the same dataset.
+    """
+    if fast:
+        try:
+            return fast_quads(document, loader=loader)
+        except Unsupported:
+            pass
+    return general_quads(document, loader=loader)
+
+
+def general_quads(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> list[Quad]:
+    """The RDF quads of a document through general JSON-LD processing (pyld, safe mode)."""
+    quads: list[Quad] = []
+    for graph_name, triples in to_rdf_dataset(document, loader=loader).items():
+        graph: Term | None = None
+        if graph_name != "@default":
+            graph = (
+                ("blank", graph_name.removeprefix("_:"))
+                if graph_name.startswith("_:")
+                else ("iri", graph_name)
+            )
+        for triple in triples:
+            quads.append(
+                Quad(
+                    _term(triple["subject"]),
+                    _term(triple["predicate"]),
+                    _term(triple["object"]),
+                    graph,
+                )
+            )
+    return quads
+
+
+def _term(node: dict[str, Any]) -> Term:
+    kind = node["type"]
+    if kind == "IRI":
+        return ("iri", node["value"])
+    if kind == "blank node":
+        return ("blank", node["value"].removeprefix("_:"))
+    return ("literal", node["value"], node.get("datatype") or XSD_STRING, node.get("language"))

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from .bake import bake
-from .did import did_web_document, did_web_url
-from .fetch import Fetcher
-from .keys import Ed25519Key
-from .microcredential import (
+from ..bake import bake
+from ..did import did_web_document, did_web_url
+from ..fetch import Fetcher
+from ..keys import Ed25519Key
+from ..microcredential import (
     AlignmentTarget,
     Artifact,
     ArtifactRequirement,
@@ -33,10 +33,11 @@ from .microcredential import (
     assess,
     award,
 )
-from .share import badge_page, badge_png, badge_svg, linkedin_add_to_profile_url, qr_png, qr_svg
-from .stack import Association, stack
-from .status import SQLiteStatusRegistry, StatusChecker, publish
-from .verifier import Verifier
+from ..microcredential.stack import Association, stack
+from ..share import badge_page, badge_png, badge_svg, linkedin_add_to_profile_url, qr_png, qr_svg
+from ..status import SQLiteStatusRegistry, publish
+from ..verification import StatusChecker
+from ..verification.verifier import Verifier
 
 __all__ = ["ISSUER_DID", "demo_definition", "run_demo"]
 

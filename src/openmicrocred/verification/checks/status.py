@@ -14,19 +14,19 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Literal
 
-from ..errors import OpenMicrocredError, StatusListError
-from ..fetch import FetchError
-from ..models._base import parse_datetime
-from ..report import Check, CheckStatus, make_check
-from ..suites import verify_proofs
-from ..suites.vc_jwt import verify_jwt
-from ..types import JSONObject
-from .bitstring import BitString
+from ..._json import as_list, id_of
+from ..._time import parse_datetime
+from ...errors import FetchError, OpenMicrocredError, StatusListError
+from ...status.bitstring import BitString
+from ...suites import verify_proofs
+from ...suites.vc_jwt import verify_jwt
+from ...types import JSONObject
+from ..context import StatusCheck, VerificationContext
+from ..report import Check, CheckCode, CheckName, CheckStatus, code_of, make_check
 
-__all__ = ["StatusChecker", "check_status"]
+__all__ = ["StatusChecker", "check_status", "status_checks"]
 
 _KINDS = {
     "BitstringStatusListEntry": ("BitstringStatusListCredential", "BitstringStatusList", True),
@@ -34,22 +34,22 @@ _KINDS = {
 }
 
 
+_SET_CODES = {
+    "revocation": CheckCode.REVOKED,
+    "suspension": CheckCode.SUSPENDED,
+    "refresh": CheckCode.STATUS_REFRESH,
+    "message": CheckCode.STATUS_MESSAGE,
+}
+
+
 def _status(
-    status: CheckStatus, code: str, message: str, path: str, severity: str = "error"
+    status: CheckStatus,
+    code: CheckCode,
+    message: str,
+    path: str,
+    severity: Literal["error", "warning"] = "error",
 ) -> Check:
-    return make_check("status", status, code, message, path, severity)
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _id(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) else None
+    return make_check(CheckName.STATUS, status, code, message, path, severity)
 
 
 @dataclass
@@ -75,21 +75,21 @@ class StatusChecker:
     _cache: dict[str, _CachedList] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def __call__(self, credential: JSONObject, context: Any) -> list[Check]:
+    def __call__(self, credential: JSONObject, context: VerificationContext) -> list[Check]:
         raw = credential.get("credentialStatus")
         many = isinstance(raw, list)
         return [
             self._check_entry(
                 entry, f"$.credentialStatus[{i}]" if many else "$.credentialStatus", context
             )
-            for i, entry in enumerate(_as_list(raw))
+            for i, entry in enumerate(as_list(raw))
         ]
 
-    def _check_entry(self, entry: Any, path: str, context: Any) -> Check:
+    def _check_entry(self, entry: Any, path: str, context: VerificationContext) -> Check:
         if not isinstance(entry, dict):
             return _status(
                 CheckStatus.FAILED,
-                "invalid_status_entry",
+                CheckCode.INVALID_STATUS_ENTRY,
                 "a credentialStatus entry must be an object",
                 path,
             )
@@ -97,7 +97,7 @@ class StatusChecker:
         if kind not in _KINDS:
             return _status(
                 CheckStatus.ERROR,
-                "unsupported_status_method",
+                CheckCode.UNSUPPORTED_STATUS_METHOD,
                 f"unsupported status method {kind!r}; status not checked",
                 path,
             )
@@ -109,14 +109,14 @@ class StatusChecker:
         except ValueError:
             return _status(
                 CheckStatus.FAILED,
-                "invalid_status_entry",
+                CheckCode.INVALID_STATUS_ENTRY,
                 "statusListIndex must be a whole number",
                 path,
             )
         if not isinstance(url, str) or not isinstance(purpose, str) or index < 0 or size != 1:
             return _status(
                 CheckStatus.ERROR if size != 1 else CheckStatus.FAILED,
-                "invalid_status_entry",
+                CheckCode.INVALID_STATUS_ENTRY,
                 "the status entry needs statusPurpose, statusListCredential and "
                 "a non-negative statusListIndex (statusSize 1)",
                 path,
@@ -124,10 +124,12 @@ class StatusChecker:
         try:
             cached = self._list(url, kind, context)
         except FetchError as exc:
-            severity = "warning" if self.unreachable == "warn" else "error"
+            severity: Literal["error", "warning"] = (
+                "warning" if self.unreachable == "warn" else "error"
+            )
             return _status(
                 CheckStatus.ERROR,
-                "status_list_unreachable",
+                CheckCode.STATUS_LIST_UNREACHABLE,
                 f"status list {url} unreachable: {exc.reason}",
                 path,
                 severity=severity,
@@ -135,14 +137,14 @@ class StatusChecker:
         except OpenMicrocredError as exc:
             return _status(
                 CheckStatus.FAILED,
-                "status_list_invalid",
+                CheckCode.STATUS_LIST_INVALID,
                 f"status list {url}: {exc}",
                 path,
             )
         if cached.issuer != context.issuer_id:
             return _status(
                 CheckStatus.FAILED,
-                "status_list_invalid",
+                CheckCode.STATUS_LIST_INVALID,
                 f"status list {url} was issued by {cached.issuer}, not by "
                 f"the credential's issuer {context.issuer_id}",
                 path,
@@ -150,38 +152,30 @@ class StatusChecker:
         if purpose not in cached.purposes:
             return _status(
                 CheckStatus.FAILED,
-                "status_list_invalid",
+                CheckCode.STATUS_LIST_INVALID,
                 f"status list {url} is for {'/'.join(cached.purposes)}, not {purpose}",
                 path,
             )
         if index >= cached.bits.size:
             return _status(
                 CheckStatus.FAILED,
-                "invalid_status_entry",
+                CheckCode.INVALID_STATUS_ENTRY,
                 f"statusListIndex {index} is beyond the list's {cached.bits.size} entries",
                 path,
             )
         if cached.bits.get(index):
-            code = (
-                "revoked"
-                if purpose == "revocation"
-                else ("suspended" if purpose == "suspension" else f"status_{purpose}")
-            )
-            return _status(
-                CheckStatus.FAILED,
-                code,
-                f"{code.replace('_', ' ')} (bit {index} of {url})",
-                path,
-            )
+            code = _SET_CODES.get(purpose, CheckCode.STATUS_SET)
+            label = code.value.replace("_", " ") if purpose in _SET_CODES else f"status {purpose}"
+            return _status(CheckStatus.FAILED, code, f"{label} (bit {index} of {url})", path)
         state = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, purpose)
         return _status(
             CheckStatus.PASSED,
-            "active",
+            CheckCode.ACTIVE,
             f"not {state} ({purpose} list {url})",
             path,
         )
 
-    def _list(self, url: str, kind: str, context: Any) -> _CachedList:
+    def _list(self, url: str, kind: str, context: VerificationContext) -> _CachedList:
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(url)
@@ -190,16 +184,16 @@ class StatusChecker:
         credential_type, subject_type, multibase = _KINDS[kind]
         body, _ = context.fetcher.get(url, accept="application/vc+ld+json, application/vc+jwt")
         document, issuer = self._verified(body, url, context)
-        types = _as_list(document.get("type"))
+        types = as_list(document.get("type"))
         if credential_type not in types:
             raise StatusListError(f"not a {credential_type}")
         for name in ("validUntil", "expirationDate"):
-            if name in document and parse_datetime(str(document[name])) < context.now - timedelta(
-                minutes=5
+            if name in document and parse_datetime(str(document[name])) < (
+                context.now - context.clock_skew
             ):
                 raise StatusListError(f"the status list expired at {document[name]}")
         subject = document.get("credentialSubject")
-        if not isinstance(subject, dict) or subject_type not in _as_list(subject.get("type")):
+        if not isinstance(subject, dict) or subject_type not in as_list(subject.get("type")):
             raise StatusListError(f"its credentialSubject is not a {subject_type}")
         bits = BitString.decode(str(subject.get("encodedList", "")), multibase=multibase)
         ttl = subject.get("ttl")
@@ -207,7 +201,7 @@ class StatusChecker:
         entry = _CachedList(
             now + seconds,
             bits,
-            tuple(str(p) for p in _as_list(subject.get("statusPurpose"))),
+            tuple(str(p) for p in as_list(subject.get("statusPurpose"))),
             subject_type,
             issuer,
         )
@@ -216,11 +210,13 @@ class StatusChecker:
         return entry
 
     @staticmethod
-    def _verified(body: bytes, url: str, context: Any) -> tuple[JSONObject, str | None]:
+    def _verified(
+        body: bytes, url: str, context: VerificationContext
+    ) -> tuple[JSONObject, str | None]:
         text = body.decode("utf-8", errors="replace").strip()
         if not text.startswith("{"):
             result = verify_jwt(text, resolver=context.resolver)
-            issuer = _id(result.credential.get("issuer"))
+            issuer = id_of(result.credential.get("issuer"))
             if result.controller != issuer:
                 raise StatusListError("the status list's VC-JWT key is not its issuer's")
             return result.credential, issuer
@@ -232,7 +228,7 @@ class StatusChecker:
             raise StatusListError("not a JSON object")
         if document.get("id") not in (url, None):
             raise StatusListError(f"its id is {document.get('id')}, not {url}")
-        issuer = _id(document.get("issuer"))
+        issuer = id_of(document.get("issuer"))
         results = verify_proofs(
             document,
             resolver=context.resolver,
@@ -240,6 +236,7 @@ class StatusChecker:
             registry=context.registry,
             expected_controller=issuer,
             now=context.now,
+            clock_skew=context.clock_skew,
         )
         if not results:
             raise StatusListError("the status list is not signed")
@@ -250,3 +247,37 @@ class StatusChecker:
 
 check_status = StatusChecker()
 """A shared default checker (fail when a list is unreachable, cache per ttl)."""
+
+
+def status_checks(
+    credential: JSONObject, context: VerificationContext, checker: StatusCheck | None
+) -> list[Check]:
+    """The status checks of a credential: none to do, no checker configured (an error, never
+    a pass), or what ``checker`` finds."""
+    if credential.get("credentialStatus") is None:
+        return [
+            make_check(
+                CheckName.STATUS,
+                CheckStatus.SKIPPED,
+                CheckCode.NO_STATUS,
+                "the credential has no credentialStatus",
+            )
+        ]
+    if checker is None:
+        return [
+            make_check(
+                CheckName.STATUS,
+                CheckStatus.ERROR,
+                CheckCode.STATUS_NOT_CHECKED,
+                "status not checked (no status checker configured)",
+                "$.credentialStatus",
+            )
+        ]
+    try:
+        return checker(credential, context)
+    except OpenMicrocredError as exc:
+        return [
+            make_check(
+                CheckName.STATUS, CheckStatus.ERROR, code_of(exc), str(exc), "$.credentialStatus"
+            )
+        ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._json import as_list
 from .report import CredentialDisplay
 
 __all__ = ["credential_display"]
@@ -11,12 +12,6 @@ __all__ = ["credential_display"]
 
 def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _image(value: Any) -> str | None:
@@ -76,21 +71,21 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
             "targetType",
             "targetDescription",
         )
-        for a in _list(achievement_raw.get("alignment"))
+        for a in as_list(achievement_raw.get("alignment"))
     ]
     if alignments:
         achievement["alignment"] = alignments
     descriptions = {
         rd.get("id"): rd
-        for rd in (_obj(x) for x in _list(achievement_raw.get("resultDescription")))
+        for rd in (_obj(x) for x in as_list(achievement_raw.get("resultDescription")))
     }
     levels = {
         level.get("id"): level
         for rd in descriptions.values()
-        for level in (_obj(x) for x in _list(rd.get("rubricCriterionLevel")))
+        for level in (_obj(x) for x in as_list(rd.get("rubricCriterionLevel")))
     }
     results = []
-    for raw in (_obj(x) for x in _list(subject.get("result"))):
+    for raw in (_obj(x) for x in as_list(subject.get("result"))):
         entry = _pick(raw, "value", "status")
         described = raw.get("resultDescription")
         rd = descriptions.get(described) if isinstance(described, str) else None
@@ -108,13 +103,15 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
             entry["achievedLevel"] = _pick(level, "name", "level", "points", "description")
         elif "achievedLevel" in raw:
             entry["achievedLevel"] = {"id": raw["achievedLevel"]}
-        alignment = [_pick(_obj(a), "targetName", "targetUrl") for a in _list(raw.get("alignment"))]
+        alignment = [
+            _pick(_obj(a), "targetName", "targetUrl") for a in as_list(raw.get("alignment"))
+        ]
         if alignment:
             entry["alignment"] = alignment
         results.append(entry)
     evidence = [
         _pick(_obj(e), "id", "name", "description", "narrative", "genre", "audience")
-        for e in _list(credential.get("evidence"))
+        for e in as_list(credential.get("evidence"))
     ]
     subject_display = _pick(
         subject,
@@ -127,7 +124,7 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
         "activityEndDate",
     )
     identifiers = [
-        _pick(_obj(i), "identityType", "hashed") for i in _list(subject.get("identifier"))
+        _pick(_obj(i), "identityType", "hashed") for i in as_list(subject.get("identifier"))
     ]
     if identifiers:
         subject_display["identifier"] = identifiers
@@ -139,7 +136,7 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
         ("achievement", achievement_raw),
         ("issuer", _obj(issuer_raw)),
     ):
-        for e in (_obj(x) for x in _list(holder.get("endorsement"))):
+        for e in (_obj(x) for x in as_list(holder.get("endorsement"))):
             endorser = e.get("issuer")
             endorsements.append(
                 {
@@ -155,7 +152,7 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
     types = credential.get("type")
     return CredentialDisplay(
         id=credential.get("id") if isinstance(credential.get("id"), str) else None,
-        type=[t for t in _list(types) if isinstance(t, str)],
+        type=[t for t in as_list(types) if isinstance(t, str)],
         name=credential.get("name"),
         description=credential.get("description"),
         issuer=issuer,

@@ -33,8 +33,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from ..documents import DEFAULT_LOADER, contexts_manifest_bytes, read_bundled_file
+from ..rdf.nquads import XSD_STRING, Quad, Term
 from ..types import DocumentLoader, JSONObject
-from .nquads import XSD_STRING, Quad, Term
 
 __all__ = [
     "SNAPSHOT_FORMAT",

@@ -13,10 +13,9 @@ from typing import Any
 from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
 
-from .errors import DocumentLoaderError, OpenMicrocredError, SafeModeError
-from .jsonld import JsonLdError
-from .models.parse import json_path
-from .types import DocumentLoader, JSONObject
+from .._json import json_path
+from ..errors import DocumentLoaderError, JsonLdError, OpenMicrocredError, SafeModeError
+from ..types import DocumentLoader, JSONObject
 
 
 class _PathDict(dict[str, Any]):

@@ -6,17 +6,19 @@ import argparse
 import sys
 from typing import Any, TextIO
 
+from ._io import Subcommands
+
 __all__ = ["add_commands"]
 
 
 def _registry(args: argparse.Namespace) -> Any:
-    from .status import SQLiteStatusRegistry
+    from ..status import SQLiteStatusRegistry
 
     return SQLiteStatusRegistry(args.registry, base_url=getattr(args, "base_url", None))
 
 
 def _cmd_status(args: argparse.Namespace, out: TextIO) -> int:
-    from .errors import OpenMicrocredError
+    from ..errors import OpenMicrocredError
 
     try:
         return int(_run(args, out))
@@ -58,8 +60,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             print(f"  {at}  {what} ({purpose})", file=out)
         return 0
     if action == "publish":
-        from .keys import Ed25519Key, load_private_key
-        from .status import publish
+        from ..keys import Ed25519Key, load_private_key
+        from ..status import publish
 
         passphrase = None
         if args.passphrase_env:
@@ -85,7 +87,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     raise ValueError(f"unknown action {action}")
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: Subcommands) -> None:
     """Register ``status`` on an argparse subparsers object."""
     status = sub.add_parser(
         "status",

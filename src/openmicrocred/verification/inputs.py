@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .bake import is_png, is_svg, unbake
-from .errors import BakeError, OpenMicrocredError
-from .fetch import Fetcher, FetchError
-from .suites.vc_jwt import credential_from_payload
+from ..bake import is_png, is_svg, unbake
+from ..errors import BakeError, FetchError, InputError, OpenMicrocredError
+from ..fetch import Fetcher
+from ..suites.vc_jwt import credential_from_payload
 
-__all__ = ["ACCEPT", "InputError", "LoadedCredential", "load_credential"]
+__all__ = ["ACCEPT", "Carrier", "LoadedCredential", "load_credential"]
 
 ACCEPT = (
     "application/vc+ld+json, application/vc+jwt;q=0.9, application/ld+json;q=0.8, "
@@ -26,12 +26,6 @@ MAX_INPUT_BYTES = 20_000_000
 _JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*$")
 
 Carrier = Literal["json", "jwt", "png", "svg", "url"]
-
-
-class InputError(OpenMicrocredError):
-    """The input is not a credential in any form openmicrocred reads."""
-
-    code = "unusable_input"
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import OpenMicrocredError
+from ..errors import OpenMicrocredError, VerificationFailed
 
 __all__ = [
     "Check",
+    "CheckCode",
+    "CheckName",
     "CheckStatus",
     "CredentialDisplay",
     "Verdict",
-    "VerificationFailed",
     "VerificationReport",
+    "code_of",
+    "make_check",
 ]
 
 
@@ -54,6 +57,110 @@ class Verdict(StrEnum):
     """Authentic as far as could be checked, but something could not be checked."""
 
 
+class CheckName(StrEnum):
+    """The families of checks, in the order the verifier runs them."""
+
+    JSONLD = "jsonld"
+    STRUCTURE = "structure"
+    SCHEMA = "schema"
+    """A schema the credential names in ``credentialSchema``."""
+    SCHEMA_1EDTECH = "schema_1edtech"
+    """The 1EdTech schema for the credential's type (a warning only)."""
+    PROOF = "proof"
+    DATES = "dates"
+    STATUS = "status"
+    REFRESH = "refresh"
+    RECIPIENT = "recipient"
+    ISSUER = "issuer"
+    """The verifier's own list of trusted issuers (a warning only)."""
+    ENDORSEMENTS = "endorsements"
+    INCLUDED = "included"
+    """The credentials a CLR carries."""
+
+
+class CheckCode(StrEnum):
+    """Every code a check can carry. The verdict is decided on these members, so a code
+    is never a bare string written in another module."""
+
+    # passed, or did not apply
+    JSONLD_OK = "jsonld_ok"
+    STRUCTURE_OK = "structure_ok"
+    SCHEMA_OK = "schema_ok"
+    PROOF_OK = "proof_ok"
+    PROOF_OK_UNBOUND = "proof_ok_unbound"
+    DATES_OK = "dates_ok"
+    ACTIVE = "active"
+    NO_STATUS = "no_status"
+    NO_REFRESH = "no_refresh"
+    REFRESH_NOTED = "refresh_noted"
+    RECIPIENT_OK = "recipient_ok"
+    TRUSTED_ISSUER = "trusted_issuer"
+    NO_ENDORSEMENTS = "no_endorsements"
+    ENDORSEMENTS_OK = "endorsements_ok"
+    ENDORSEMENT_DEPTH = "endorsement_depth"
+    INCLUDED_OK = "included_ok"
+    # failed, or could not be checked
+    INTERNAL_ERROR = "internal_error"
+    SUBJECT_UNIDENTIFIED = "subject_unidentified"
+    SCHEMA_UNAVAILABLE = "schema_unavailable"
+    NO_PROOF = "no_proof"
+    INVALID = "invalid"
+    ERROR = "error"
+    ISSUER_KEY_MISMATCH = "issuer_key_mismatch"
+    ISSUER_KEY_UNBOUND = "issuer_key_unbound"
+    INVALID_DATE = "invalid_date"
+    NO_VALID_FROM = "no_valid_from"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    STATUS_NOT_CHECKED = "status_not_checked"
+    INVALID_STATUS_ENTRY = "invalid_status_entry"
+    UNSUPPORTED_STATUS_METHOD = "unsupported_status_method"
+    STATUS_LIST_UNREACHABLE = "status_list_unreachable"
+    STATUS_LIST_INVALID = "status_list_invalid"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    STATUS_REFRESH = "status_refresh"
+    STATUS_MESSAGE = "status_message"
+    STATUS_SET = "status_set"
+    """The entry's bit is set on a list of a purpose other than those above."""
+    RECIPIENT_MISMATCH = "recipient_mismatch"
+    UNKNOWN_ISSUER = "unknown_issuer"
+    ENDORSEMENT_INVALID = "endorsement_invalid"
+    NO_INCLUDED_CREDENTIALS = "no_included_credentials"
+    INCLUSION_DEPTH = "inclusion_depth"
+    INCLUDED_INVALID = "included_invalid"
+    # the codes of the exceptions in openmicrocred.errors, when a check reports one
+    BAKE_ERROR = "bake_error"
+    CANONICALIZATION_FAILED = "canonicalization_failed"
+    DOCUMENT_NOT_LOADED = "document_not_loaded"
+    FETCH_FAILED = "fetch_failed"
+    INVALID_CREDENTIAL = "invalid_credential"
+    INVALID_KEY = "invalid_key"
+    INVALID_PROOF = "invalid_proof"
+    JSONLD_ERROR = "jsonld_error"
+    JSONLD_SAFE_MODE = "jsonld_safe_mode"
+    PROOF_EXPIRED = "proof_expired"
+    PROOF_NOT_YET_VALID = "proof_not_yet_valid"
+    RESOLUTION_FAILED = "resolution_failed"
+    SCHEMA_INVALID = "schema_invalid"
+    STATUS_LIST_ERROR = "status_list_error"
+    SUITE_ERROR = "suite_error"
+    UNSUPPORTED_SUITE = "unsupported_suite"
+    UNUSABLE_INPUT = "unusable_input"
+    WORKFLOW_ERROR = "workflow_error"
+    OTHER_ERROR = "other_error"
+    """An exception whose code is not one of the above (a caller's own plug-in error)."""
+
+
+def code_of(error: OpenMicrocredError) -> CheckCode:
+    """The check code for an exception: its own ``code`` (every class in
+    :mod:`openmicrocred.errors` has one here), else :attr:`CheckCode.OTHER_ERROR`."""
+    try:
+        return CheckCode(error.code)
+    except ValueError:
+        return CheckCode.OTHER_ERROR
+
+
 class Check(BaseModel):
     """One verification step's outcome."""
 
@@ -74,21 +181,21 @@ class Check(BaseModel):
 
 
 def make_check(
-    name: str,
+    name: CheckName,
     status: CheckStatus,
-    code: str,
+    code: CheckCode,
     message: str,
     path: str | None = None,
-    severity: str = "error",
+    severity: Literal["error", "warning"] = "error",
 ) -> Check:
-    """A :class:`Check`; any severity other than ``"warning"`` counts as ``"error"``."""
+    """A :class:`Check` (the only way checks are made, so names and codes are enum members)."""
     return Check(
         name=name,
         status=status,
         code=code,
         message=message,
         path=path,
-        severity="warning" if severity == "warning" else "error",
+        severity=severity,
     )
 
 
@@ -145,17 +252,6 @@ class VerificationReport(BaseModel):
         if not self.verified:
             raise VerificationFailed(self)
         return self
-
-
-class VerificationFailed(OpenMicrocredError):  # noqa: N818 - reads as what happened
-    """Raised by :meth:`VerificationReport.raise_for_failure`; carries the report."""
-
-    code = "verification_failed"
-
-    def __init__(self, report: VerificationReport) -> None:
-        self.report = report
-        reasons = "; ".join(f"{c.name}: {c.message}" for c in report.checks if c.blocking)
-        super().__init__(f"credential not verified ({report.verdict.value}): {reasons}")
 
 
 VerificationReport.model_rebuild()

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .keys import Ed25519Key
-from .models._base import format_datetime
-from .models.vocab import ASSOCIATION_TYPES
-from .suites import add_proof
+from .._time import format_datetime
+from ..issuance import issue
+from ..keys import Ed25519Key
+from ..models.vocab import ASSOCIATION_TYPES
 
 __all__ = ["CLR_CONTEXT", "Association", "stack"]
 
@@ -113,4 +113,4 @@ def stack(
     if partial is not None:
         clr["partial"] = partial
     clr["credentialSubject"] = subject
-    return add_proof(clr, key, verification_method=verification_method, created=stamp)
+    return issue(clr, key, verification_method=verification_method, created=stamp)

@@ -6,7 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ._io import Subcommands, read_source
+
+if TYPE_CHECKING:
+    from ..verification.report import VerificationReport
 
 __all__ = ["add_commands"]
 
@@ -38,15 +43,7 @@ def _block(value: Any, *, limit: int = 14) -> str:
     return "\n                ".join(lines)
 
 
-def _read_source(source: str) -> Any:
-    if source == "-":
-        return sys.stdin.buffer.read()
-    if source.startswith(("https://", "http://")):
-        return source
-    return Path(source)
-
-
-def _print_report(report: Any, out: TextIO) -> None:
+def _print_report(report: VerificationReport, out: TextIO) -> None:
     d = report.display
     print(
         f"{_VERDICT.get(report.verdict.value, report.verdict.value)}  ({report.source})", file=out
@@ -136,11 +133,11 @@ def _load_trust(path: str) -> list[str]:
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from datetime import UTC
 
-    from .cli import collect_from_now_on
-    from .fetch import Fetcher, FetchPolicy
-    from .inputs import InputError
-    from .models import parse_datetime
-    from .verifier import Verifier
+    from .._time import parse_datetime
+    from ..errors import InputError
+    from ..fetch import Fetcher, FetchPolicy
+    from ..verification.verifier import Verifier
+    from ._gc import collect_from_now_on
 
     collect_from_now_on()
 
@@ -170,7 +167,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         for source in args.inputs:
             try:
                 report = verifier.verify(
-                    _read_source(source),
+                    read_source(source),
                     recipient=args.recipient,
                     at=at,
                     name="<stdin>" if source == "-" else None,
@@ -195,11 +192,12 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
-    from .inputs import InputError, load_credential
+    from ..errors import InputError
+    from ..verification.inputs import load_credential
 
     try:
         loaded = load_credential(
-            _read_source(args.input), name="<stdin>" if args.input == "-" else None
+            read_source(args.input), name="<stdin>" if args.input == "-" else None
         )
     except InputError as exc:
         print(f"openmicrocred inspect: {exc}", file=sys.stderr)
@@ -207,8 +205,8 @@ def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         print(json.dumps(loaded.credential, indent=2, ensure_ascii=False), file=out)
         return 0
-    from .display import credential_display
-    from .report import Verdict, VerificationReport
+    from ..verification.display import credential_display
+    from ..verification.report import Verdict, VerificationReport
 
     report = VerificationReport(
         verified=False,
@@ -235,8 +233,8 @@ def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_bake(args: argparse.Namespace, out: TextIO) -> int:
-    from .bake import bake
-    from .errors import BakeError
+    from ..bake import bake
+    from ..errors import BakeError
 
     try:
         image = Path(args.image).read_bytes()
@@ -252,8 +250,8 @@ def _cmd_bake(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_unbake(args: argparse.Namespace, out: TextIO) -> int:
-    from .bake import unbake
-    from .errors import BakeError
+    from ..bake import unbake
+    from ..errors import BakeError
 
     try:
         text = unbake(Path(args.image).read_bytes())
@@ -264,7 +262,7 @@ def _cmd_unbake(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: Subcommands) -> None:
     """Register the verifier's subcommands on an argparse subparsers object."""
     verify = sub.add_parser(
         "verify",

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._io import Subcommands
+
 __all__ = ["add_commands"]
 
 
@@ -23,9 +25,9 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 
 
 def _cmd_keygen(args: argparse.Namespace, out: TextIO) -> int:
-    from .did import did_web_document, did_web_url
-    from .did.web import did_web_for_url
-    from .keys import Ed25519Key
+    from ..did import did_web_document, did_web_url
+    from ..did.web import did_web_for_url
+    from ..keys import Ed25519Key
 
     try:
         key = Ed25519Key.generate()
@@ -52,8 +54,8 @@ def _cmd_keygen(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_issue(args: argparse.Namespace, out: TextIO) -> int:
-    from .errors import OpenMicrocredError
-    from .keys import Ed25519Key, load_private_key
+    from ..errors import OpenMicrocredError
+    from ..keys import Ed25519Key, load_private_key
 
     try:
         credential: Any = json.loads(Path(args.credential).read_text(encoding="utf-8"))
@@ -77,28 +79,19 @@ def _cmd_issue(args: argparse.Namespace, out: TextIO) -> int:
 
             credential["id"] = f"urn:uuid:{uuid.uuid4()}"
         if args.registry:
-            from .status import SQLiteStatusRegistry
+            from ..status import SQLiteStatusRegistry
 
             entries = SQLiteStatusRegistry(args.registry).allocate(credential["id"], ["revocation"])
             credential["credentialStatus"] = entries[0].to_json()
-        if args.format == "jwt":
-            from .suites.vc_jwt import sign_jwt
+        from ..issuance import issue
 
-            result = sign_jwt(credential, key, kid=method) + "\n"
-        else:
-            from .suites import add_proof
-
-            if not isinstance(key, Ed25519Key):
-                raise ValueError("Data Integrity proofs need an Ed25519 key; use --format jwt")
-            result = (
-                json.dumps(
-                    add_proof(credential, key, verification_method=method),
-                    indent=2,
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
-    except (OSError, ValueError, OpenMicrocredError) as exc:
+        secured = issue(credential, key, format=args.format, verification_method=method)
+        result = (
+            secured
+            if isinstance(secured, str)
+            else json.dumps(secured, indent=2, ensure_ascii=False)
+        ) + "\n"
+    except (OSError, ValueError, TypeError, OpenMicrocredError) as exc:
         print(f"openmicrocred issue: {exc}", file=sys.stderr)
         return 2
     if args.output:
@@ -109,7 +102,7 @@ def _cmd_issue(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: Subcommands) -> None:
     """Register ``keygen`` and ``issue`` on an argparse subparsers object."""
     keygen = sub.add_parser("keygen", help="create an Ed25519 issuer key (and did:web document)")
     keygen.add_argument(

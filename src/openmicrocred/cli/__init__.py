@@ -1,0 +1,69 @@
+"""The ``openmicrocred`` command line. The only module that prints or exits.
+
+Exit codes: 0 success, 1 the document is invalid, 2 unusable input or usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="openmicrocred",
+        description="Issue, sign, verify and revoke Open Badges 3.0 micro-credentials.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    from . import issue, status, tools, verify
+
+    tools.add_demo_command(sub)
+    tools.add_commands(sub)
+    verify.add_commands(sub)
+    issue.add_commands(sub)
+    status.add_commands(sub)
+    tools.add_contexts_command(sub)
+    return parser
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    # No cyclic garbage collection while a command's modules load (see cli/_gc.py).
+    gc.disable()
+    try:
+        return _run(argv)
+    finally:
+        gc.enable()
+
+
+def _run(argv: list[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    if not getattr(args, "collect_after_imports", False):
+        gc.enable()
+    try:
+        code: int = args.func(args, sys.stdout)
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        return 2
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
