@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from openmicrocred import Ed25519Key, Fetcher, Verifier, add_proof
 from openmicrocred.status import SQLiteStatusRegistry, publish
@@ -18,7 +19,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp())
     key = Ed25519Key.generate()
     registry = SQLiteStatusRegistry(folder / "status.db", base_url="https://issuer.example/status")
-    credential = {
+    credential: dict[str, Any] = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",

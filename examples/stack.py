@@ -6,6 +6,7 @@ Run: python examples/stack.py
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from openmicrocred import Ed25519Key, add_proof, verify
 from openmicrocred.microcredential.stack import Association, stack
@@ -16,7 +17,7 @@ CONTEXT = [
 ]
 
 
-def badge(key: Ed25519Key, slug: str, name: str) -> dict[str, object]:
+def badge(key: Ed25519Key, slug: str, name: str) -> dict[str, Any]:
     return add_proof(
         {
             "@context": CONTEXT,
@@ -48,7 +49,7 @@ def main() -> None:
         badge(key, "data-cleaning", "Data Cleaning"),
         badge(key, "data-storytelling", "Data Storytelling"),
     ]
-    certificate = {
+    certificate: dict[str, Any] = {
         "id": "https://kmutt.example/achievements/data-certificate",
         "type": ["Achievement"],
         "achievementType": "Certificate",

@@ -3,6 +3,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -166,13 +167,14 @@ def test_fast_path_matches_general_path_on_generated_credentials(data: dict[str,
 def test_fast_path_declines_what_it_does_not_compile(basic: dict[str, Any]) -> None:
     from openmicrocred.jsonld._compiled import Unsupported, fast_quads
 
-    for mutate in (
+    mutations: tuple[Callable[[dict[str, Any]], object], ...] = (
         lambda d: d.update(undefinedTerm=1),
         lambda d: d["credentialSubject"].update(id="relative"),
         lambda d: d["credentialSubject"]["achievement"].update(name={"@value": "x"}),
         lambda d: d["credentialSubject"].update({"@context": {"x": "https://x.example/"}}),
         lambda d: d["credentialSubject"]["achievement"]["type"].append("Unknown"),
-    ):
+    )
+    for mutate in mutations:
         document = copy.deepcopy(basic)
         mutate(document)
         with pytest.raises(Unsupported):

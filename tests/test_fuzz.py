@@ -26,7 +26,7 @@ VERIFIER = Verifier(clock=lambda: datetime(2026, 6, 1, tzinfo=UTC))
 
 
 def _credential() -> dict[str, Any]:
-    credential = load(SPEC / "ob3-complete.unsigned.json")
+    credential: dict[str, Any] = load(SPEC / "ob3-complete.unsigned.json")
     credential["issuer"]["id"] = KEY.did
     for name in ("credentialStatus", "refreshService", "endorsement"):
         credential.pop(name)
@@ -139,7 +139,9 @@ def test_mutated_signed_json_is_never_verified(data: st.DataObject) -> None:
 def _same_meaning(a: dict[str, Any], b: dict[str, Any]) -> bool:
     from openmicrocred.canon import canonicalize_document
 
-    strip = lambda d: {k: v for k, v in d.items() if k != "proof"}  # noqa: E731
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if k != "proof"}
+
     try:
         return bool(
             canonicalize_document(strip(a)).nquads == canonicalize_document(strip(b)).nquads

@@ -15,7 +15,7 @@ from openmicrocred.verification import Verdict, verify
 from conftest import SPEC, load
 
 KEY = Ed25519Key.from_seed(bytes(range(3, 35)))
-CERT = {
+CERT: dict[str, Any] = {
     "id": "https://kmutt.example/achievements/certificate",
     "type": ["Achievement"],
     "achievementType": "Certificate",

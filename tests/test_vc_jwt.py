@@ -22,7 +22,8 @@ JOSE = VECTORS / "vc-jose-cose" / "input"
 
 def _part(token: str, index: int) -> dict[str, Any]:
     piece = token.split(".")[index]
-    return json.loads(base64.urlsafe_b64decode(piece + "=" * (-len(piece) % 4)))
+    part: dict[str, Any] = json.loads(base64.urlsafe_b64decode(piece + "=" * (-len(piece) % 4)))
+    return part
 
 
 def _forge(

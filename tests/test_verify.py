@@ -27,7 +27,7 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def _badge(**changes: Any) -> dict[str, Any]:
-    credential = load(SPEC / "ob3-basic.unsigned.json")
+    credential: dict[str, Any] = load(SPEC / "ob3-basic.unsigned.json")
     credential["issuer"]["id"] = KEY.did
     credential.update(changes)
     return credential

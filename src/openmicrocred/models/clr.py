@@ -12,8 +12,8 @@ from .common import Evidence, IdentityObject, Image
 from .credential import (
     AchievementCredential,
     EndorsementCredential,
+    VCContexts,
     VerifiableCredential,
-    _check_contexts,
 )
 from .profile import Profile
 from .vocab import ASSOCIATION_TYPES
@@ -66,11 +66,7 @@ def _check_clr_context(value: list[str | dict[str, Any]]) -> list[str | dict[str
 class ClrCredential(VerifiableCredential):
     """A CLR 2.0 ``ClrCredential``."""
 
-    context: Annotated[
-        list[str | dict[str, Any]],
-        AfterValidator(_check_contexts),
-        AfterValidator(_check_clr_context),
-    ] = Field(alias="@context")
+    context: Annotated[VCContexts, AfterValidator(_check_clr_context)] = Field(alias="@context")
     id: IRI
     type: Annotated[list[str], AfterValidator(require_types("ClrCredential"))] = Field(
         default_factory=lambda: ["VerifiableCredential", "ClrCredential"]

@@ -138,12 +138,14 @@ def _check_contexts(value: list[str | dict[str, Any]]) -> list[str | dict[str, A
     return value
 
 
+VCContexts = Annotated[list[str | dict[str, Any]], AfterValidator(_check_contexts)]
+"""A credential's ``@context``: VC 2.0 (or VC 1.1) first."""
+
+
 class VerifiableCredential(OBModel):
     """Properties every W3C Verifiable Credential (VC 2.0, or VC 1.1 when reading) has."""
 
-    context: Annotated[list[str | dict[str, Any]], AfterValidator(_check_contexts)] = Field(
-        alias="@context"
-    )
+    context: VCContexts = Field(alias="@context")
     id: IRI | None = None
     type: list[str]
     issuer: Profile | IRI
@@ -194,6 +196,10 @@ def _check_ob_context(value: list[str | dict[str, Any]]) -> list[str | dict[str,
     return value
 
 
+OBContexts = Annotated[VCContexts, AfterValidator(_check_ob_context)]
+"""The ``@context`` of an Open Badges 3.0 credential: VC first, and an OB 3.0 context."""
+
+
 class EndorsementSubject(OBModel):
     """What an endorsement is about (a credential, achievement or profile) and the comment."""
 
@@ -207,11 +213,7 @@ class EndorsementSubject(OBModel):
 class EndorsementCredential(VerifiableCredential):
     """A third party's signed endorsement of a credential, achievement or profile."""
 
-    context: Annotated[
-        list[str | dict[str, Any]],
-        AfterValidator(_check_contexts),
-        AfterValidator(_check_ob_context),
-    ] = Field(alias="@context")
+    context: OBContexts = Field(alias="@context")
     id: IRI
     type: Annotated[
         list[str],
@@ -226,11 +228,7 @@ class EndorsementCredential(VerifiableCredential):
 class AchievementCredential(VerifiableCredential):
     """An Open Badges 3.0 credential (``AchievementCredential``, alias ``OpenBadgeCredential``)."""
 
-    context: Annotated[
-        list[str | dict[str, Any]],
-        AfterValidator(_check_contexts),
-        AfterValidator(_check_ob_context),
-    ] = Field(alias="@context")
+    context: OBContexts = Field(alias="@context")
     id: IRI
     type: Annotated[
         list[str],
