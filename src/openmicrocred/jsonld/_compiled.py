@@ -511,7 +511,8 @@ class _Walk:
     ) -> Term:
         fast, tables = self.fast, self.tables
         # pyld _expand: revert type-scoped contexts, apply the property-scoped context.
-        # (The tables are read inline here and below: this loop is the hot path.)
+        # (The tables are read inline here and below: this walk is the hot path. Its steps
+        # are split off where most nodes skip them, and _expand_object: one call a node.)
         property_scoped = False
         if prop is not None:
             found = tables.scoped.get((active, prop))
@@ -523,13 +524,7 @@ class _Walk:
             type_scoped = active
         must_revert = True
         if type_scoped is not None and len(element) <= 2 and "@context" not in element:
-            for key in sorted(element):
-                expanded = fast.iri(tables, type_scoped, key, True)
-                if expanded == "@value":
-                    raise Unsupported("value object")
-                if expanded == "@id" and len(element) == 1:
-                    must_revert = False
-                    break
+            must_revert = self._must_revert(type_scoped, element)
         source = active
         if must_revert and previous is not None:
             active = previous
@@ -555,7 +550,29 @@ class _Walk:
             key_groups = tuple(groups)
             typed = tables.types.get((active, key_groups))
             active, type_iris = fast.typed(tables, active, key_groups) if typed is None else typed
+        return self._expand_object(active, element, type_scoped, type_keys, type_iris)
+
+    def _must_revert(self, type_scoped: int, element: dict[str, Any]) -> bool:
+        """Whether a small node reverts the type-scoped context: all but an ``@id``-only
+        reference do (pyld _expand); a value object is not compiled."""
+        for key in sorted(element):
+            expanded = self.fast.iri(self.tables, type_scoped, key, True)
+            if expanded == "@value":
+                raise Unsupported("value object")
+            if expanded == "@id" and len(element) == 1:
+                return False
+        return True
+
+    def _expand_object(
+        self,
+        active: int,
+        element: dict[str, Any],
+        type_scoped: int | None,
+        type_keys: list[str],
+        type_iris: tuple[str, ...],
+    ) -> Term:
         # pyld _expand_object, with each key's plan compiled once per context.
+        fast, tables = self.fast, self.tables
         subject: Term | None = None
         properties = []
         plans = tables.plans
@@ -567,12 +584,7 @@ class _Walk:
             if kind == "prop":
                 properties.append((plan, value))
             elif kind == "id":
-                if not isinstance(value, str):
-                    raise Unsupported("non-string @id")
-                iri = fast.iri(tables, active, value, False)
-                if iri is None or not _absolute(iri):
-                    raise Unsupported("relative or blank @id")
-                subject = ("iri", iri)
+                subject = self._subject(active, value)
             elif kind == "type":
                 if key not in type_keys:
                     raise Unsupported("type key differs between scopes")
@@ -587,6 +599,15 @@ class _Walk:
         for plan, value in properties:
             self.property(plan, value, subject, type_scoped)
         return subject
+
+    def _subject(self, active: int, value: Any) -> Term:
+        """The node's ``@id``: an absolute IRI (blank-node and relative ids are not compiled)."""
+        if not isinstance(value, str):
+            raise Unsupported("non-string @id")
+        iri = self.fast.iri(self.tables, active, value, False)
+        if iri is None or not _absolute(iri):
+            raise Unsupported("relative or blank @id")
+        return ("iri", iri)
 
     def property(
         self, plan: tuple[Any, ...], value: Any, subject: Term, type_scoped: int | None
@@ -660,14 +681,19 @@ class _Walk:
         if isinstance(value, bool):
             return ("literal", "true" if value else "false", datatype or _XSD_BOOLEAN, None)
         if isinstance(value, int | float):
-            if _is_double(value):
-                return ("literal", _canonical_double(value), datatype or _XSD_DOUBLE, None)
-            if datatype == _XSD_DOUBLE:
-                return ("literal", _canonical_double(float(value)), datatype, None)
-            if abs(value) >= 1e21:
-                raise Unsupported("huge number")
-            return ("literal", str(int(value)), datatype or _XSD_INTEGER, None)
+            return _number(datatype, value)
         raise Unsupported(f"unexpected value type {type(value).__name__}")
+
+
+def _number(datatype: str | None, value: int | float) -> Term:
+    """The literal of a JSON number (pyld's _object_to_rdf, after booleans)."""
+    if _is_double(value):
+        return ("literal", _canonical_double(value), datatype or _XSD_DOUBLE, None)
+    if datatype == _XSD_DOUBLE:
+        return ("literal", _canonical_double(float(value)), datatype, None)
+    if abs(value) >= 1e21:
+        raise Unsupported("huge number")
+    return ("literal", str(int(value)), datatype or _XSD_INTEGER, None)
 
 
 # ------------------------------------------------------------------------ shared instances

@@ -133,6 +133,52 @@ def _missing(definition: MicroCredential, submission: Submission) -> list[str]:
     return reasons
 
 
+def _check_scoring(
+    definition: MicroCredential,
+    question_met: dict[str, bool],
+    rubric_levels: dict[str, str],
+    reflection_met: dict[str, bool],
+) -> None:
+    """The assessor scored exactly the definition's questions, criteria and prompts."""
+    expected = {
+        "question": ({q.id for q in definition.questions}, set(question_met)),
+        "rubric criterion": ({c.id for c in definition.rubric}, set(rubric_levels)),
+        "reflection prompt": ({r.id for r in definition.reflections}, set(reflection_met)),
+    }
+    for label, (wanted, given) in expected.items():
+        if wanted - given:
+            raise WorkflowError(f"score every {label}: missing {sorted(wanted - given)}")
+        if given - wanted:
+            raise WorkflowError(f"unknown {label} ids: {sorted(given - wanted)}")
+
+
+def _reasons(
+    definition: MicroCredential,
+    submission: Submission,
+    question_met: dict[str, bool],
+    rubric_levels: dict[str, str],
+    reflection_met: dict[str, bool],
+) -> list[str]:
+    """Why the submission does not pass (nothing if it passes)."""
+    reasons = _missing(definition, submission)
+    for qid, met in question_met.items():
+        if not met:
+            reasons.append(f"part 1: the answer to {qid!r} does not meet its passing criteria")
+    for criterion in definition.rubric:
+        level_id = rubric_levels[criterion.id]
+        try:
+            level = criterion.level(level_id)
+        except KeyError:
+            raise WorkflowError(f"criterion {criterion.id!r} has no level {level_id!r}") from None
+        if level.points < criterion.passing_points:
+            passing = criterion.level(criterion.passing_level).name
+            reasons.append(f"part 2: {criterion.name!r} is {level.name}; it must reach {passing}")
+    for rid, met in reflection_met.items():
+        if not met:
+            reasons.append(f"part 3: the reflection on {rid!r} does not meet its criteria")
+    return reasons
+
+
 def assess(
     definition: MicroCredential,
     submission: Submission,
@@ -155,34 +201,10 @@ def assess(
     :raises WorkflowError: the scoring is incomplete or names levels that do not exist (the
         assessor must score everything; that is not a learner's failure).
     """
-    expected = {
-        "question": ({q.id for q in definition.questions}, set(question_met)),
-        "rubric criterion": ({c.id for c in definition.rubric}, set(rubric_levels)),
-        "reflection prompt": ({r.id for r in definition.reflections}, set(reflection_met)),
-    }
-    for label, (wanted, given) in expected.items():
-        if wanted - given:
-            raise WorkflowError(f"score every {label}: missing {sorted(wanted - given)}")
-        if given - wanted:
-            raise WorkflowError(f"unknown {label} ids: {sorted(given - wanted)}")
+    _check_scoring(definition, question_met, rubric_levels, reflection_met)
     if not strengths.strip() or not improvements.strip():
         raise WorkflowError("write feedback on strengths and on areas for improvement")
-    reasons = _missing(definition, submission)
-    for qid, met in question_met.items():
-        if not met:
-            reasons.append(f"part 1: the answer to {qid!r} does not meet its passing criteria")
-    for criterion in definition.rubric:
-        level_id = rubric_levels[criterion.id]
-        try:
-            level = criterion.level(level_id)
-        except KeyError:
-            raise WorkflowError(f"criterion {criterion.id!r} has no level {level_id!r}") from None
-        if level.points < criterion.passing_points:
-            passing = criterion.level(criterion.passing_level).name
-            reasons.append(f"part 2: {criterion.name!r} is {level.name}; it must reach {passing}")
-    for rid, met in reflection_met.items():
-        if not met:
-            reasons.append(f"part 3: the reflection on {rid!r} does not meet its criteria")
+    reasons = _reasons(definition, submission, question_met, rubric_levels, reflection_met)
     return Assessment(
         assessor=assessor,
         assessor_id=assessor_id,

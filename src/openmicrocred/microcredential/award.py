@@ -21,7 +21,7 @@ from ..keys import SigningKey
 from ..models import IdentityObject
 from ..status.registry import StatusRegistry
 from .assessment import Assessment, Decision, LearnerRecord, Submission
-from .definition import MicroCredential
+from .definition import MicroCredential, RubricCriterion
 
 __all__ = ["AwardedBadge", "award", "build_credential", "criteria_narrative"]
 
@@ -74,54 +74,71 @@ def _rd_id(definition: MicroCredential, kind: str, item: str) -> str:
     return f"{definition.id}#{kind}-{item}"
 
 
+def _status_description(
+    definition: MicroCredential, kind: str, item: str, name: str
+) -> dict[str, Any]:
+    return {
+        "id": _rd_id(definition, kind, item),
+        "type": ["ResultDescription"],
+        "name": name,
+        "resultType": "Status",
+    }
+
+
+def _rubric_description(definition: MicroCredential, criterion: RubricCriterion) -> dict[str, Any]:
+    d, c = definition, criterion
+    return {
+        "id": _rd_id(d, "rubric", c.id),
+        "type": ["ResultDescription"],
+        "name": c.name,
+        "resultType": "RubricCriterionLevel",
+        "rubricCriterionLevel": [
+            {
+                "id": _rd_id(d, "rubric", f"{c.id}-{lv.id}"),
+                "type": ["RubricCriterionLevel"],
+                "name": lv.name,
+                "points": str(lv.points),
+                **({"description": lv.description} if lv.description else {}),
+            }
+            for lv in c.levels
+        ],
+        "requiredLevel": _rd_id(d, "rubric", f"{c.id}-{c.passing_level}"),
+    }
+
+
+def _result_descriptions(definition: MicroCredential) -> list[dict[str, Any]]:
+    """One ResultDescription per overview question, rubric criterion and reflection prompt,
+    and one for the decision."""
+    d = definition
+    descriptions = [
+        _status_description(d, "question", q.id, f"Overview question: {q.question}")
+        for q in d.questions
+    ]
+    descriptions += [_rubric_description(d, c) for c in d.rubric]
+    descriptions += [
+        _status_description(d, "reflection", r.id, f"Reflection: {r.prompt}") for r in d.reflections
+    ]
+    descriptions.append(_status_description(d, "decision", "overall", "Assessment decision"))
+    return descriptions
+
+
+def _alignments(definition: MicroCredential) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": ["Alignment"],
+            "targetName": a.name,
+            "targetUrl": a.url,
+            **({"targetFramework": a.framework} if a.framework else {}),
+            **({"targetCode": a.code} if a.code else {}),
+            **({"targetDescription": a.description} if a.description else {}),
+            **({"targetType": a.target_type} if a.target_type else {}),
+        }
+        for a in definition.alignments
+    ]
+
+
 def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[str, Any]:
     d = definition
-    descriptions: list[dict[str, Any]] = []
-    for q in d.questions:
-        descriptions.append(
-            {
-                "id": _rd_id(d, "question", q.id),
-                "type": ["ResultDescription"],
-                "name": f"Overview question: {q.question}",
-                "resultType": "Status",
-            }
-        )
-    for c in d.rubric:
-        rd: dict[str, Any] = {
-            "id": _rd_id(d, "rubric", c.id),
-            "type": ["ResultDescription"],
-            "name": c.name,
-            "resultType": "RubricCriterionLevel",
-            "rubricCriterionLevel": [
-                {
-                    "id": _rd_id(d, "rubric", f"{c.id}-{lv.id}"),
-                    "type": ["RubricCriterionLevel"],
-                    "name": lv.name,
-                    "points": str(lv.points),
-                    **({"description": lv.description} if lv.description else {}),
-                }
-                for lv in c.levels
-            ],
-            "requiredLevel": _rd_id(d, "rubric", f"{c.id}-{c.passing_level}"),
-        }
-        descriptions.append(rd)
-    for r in d.reflections:
-        descriptions.append(
-            {
-                "id": _rd_id(d, "reflection", r.id),
-                "type": ["ResultDescription"],
-                "name": f"Reflection: {r.prompt}",
-                "resultType": "Status",
-            }
-        )
-    descriptions.append(
-        {
-            "id": _rd_id(d, "decision", "overall"),
-            "type": ["ResultDescription"],
-            "name": "Assessment decision",
-            "resultType": "Status",
-        }
-    )
     achievement: dict[str, Any] = {
         "id": d.id,
         "type": ["Achievement"],
@@ -133,7 +150,7 @@ def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[st
         "fieldOfStudy": d.category,
         "tag": [d.category],
         "version": d.version,
-        "resultDescription": descriptions,
+        "resultDescription": _result_descriptions(d),
     }
     if d.code:
         achievement["humanCode"] = d.code
@@ -142,18 +159,7 @@ def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[st
     if d.image:
         achievement["image"] = {"id": d.image, "type": "Image", "caption": d.name}
     if d.alignments:
-        achievement["alignment"] = [
-            {
-                "type": ["Alignment"],
-                "targetName": a.name,
-                "targetUrl": a.url,
-                **({"targetFramework": a.framework} if a.framework else {}),
-                **({"targetCode": a.code} if a.code else {}),
-                **({"targetDescription": a.description} if a.description else {}),
-                **({"targetType": a.target_type} if a.target_type else {}),
-            }
-            for a in d.alignments
-        ]
+        achievement["alignment"] = _alignments(d)
     return achievement
 
 

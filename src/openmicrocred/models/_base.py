@@ -160,6 +160,13 @@ def _is_datetime_annotation(annotation: Any) -> bool:
     return False
 
 
+def _in_order(data: dict[str, Any], order: list[str]) -> dict[str, Any]:
+    """``data`` with the keys of ``order`` first, in that order, then the others."""
+    ordered = {k: data[k] for k in order if k in data}
+    ordered.update((k, v) for k, v in data.items() if k not in ordered)
+    return ordered
+
+
 class OBModel(BaseModel):
     """Base class of every Open Badges / CLR model: lossless, extensible, alias-aware.
 
@@ -266,6 +273,17 @@ class OBModel(BaseModel):
         def out_key(key: str) -> str:
             return key if by_alias else name_of.get(key, key)
 
+        self._drop_unset(data, out_key)
+        if info.mode == "json":
+            self._restore_lexical(data, out_key)
+        self._restore_shapes(data, out_key)
+        if self._key_order:
+            return _in_order(data, [out_key(k) for k in self._key_order])
+        return data
+
+    def _drop_unset(self, data: dict[str, Any], out_key: Callable[[str], str]) -> None:
+        """Drop nulls that were not given as ``null``, and (for parsed data) every field
+        that was not given."""
         parsed = self._parsed
         set_keys = {self._alias_of.get(n, n) for n in self.model_fields_set}
         for key in list(self._alias_of.values()):
@@ -274,11 +292,17 @@ class OBModel(BaseModel):
                 continue
             if (data[k] is None and key not in self._nulls) or (parsed and key not in set_keys):
                 del data[k]
-        if info.mode == "json":
-            for key, (parsed_value, text) in self._lexical.items():
-                k = out_key(key)
-                if k in data and getattr(self, self._datetime_keys[key]) == parsed_value:
-                    data[k] = text
+
+    def _restore_lexical(self, data: dict[str, Any], out_key: Callable[[str], str]) -> None:
+        """Give back the parsed text of each date-time whose value is unchanged."""
+        for key, (parsed_value, text) in self._lexical.items():
+            k = out_key(key)
+            if k in data and getattr(self, self._datetime_keys[key]) == parsed_value:
+                data[k] = text
+
+    def _restore_shapes(self, data: dict[str, Any], out_key: Callable[[str], str]) -> None:
+        """Unwrap one-item lists given as a single value; wrap single types given as a
+        one-item list."""
         for key in self._singletons:
             k = out_key(key)
             value = data.get(k)
@@ -288,12 +312,6 @@ class OBModel(BaseModel):
             k = out_key(key)
             if k in data and not isinstance(data[k], list):
                 data[k] = [data[k]]
-        if self._key_order:
-            order = [out_key(k) for k in self._key_order]
-            ordered = {k: data[k] for k in order if k in data}
-            ordered.update((k, v) for k, v in data.items() if k not in ordered)
-            return ordered
-        return data
 
     @classmethod
     def from_json(cls, data: Any, **context: Any) -> Self:
