@@ -129,52 +129,99 @@ class _State:
                 "Quads calls); the graph has too many interlinked look-alike blank nodes "
                 "(possibly a deliberately costly 'poison' graph)"
             )
+        # Steps 1-3: the map from related hashes to related blank nodes.
+        hash_to_related = self._hash_to_related(identifier, issuer)
+        # Steps 4-5: data to hash, from the chosen path of each related hash.
+        data_to_hash, issuer = self._chosen_paths(hash_to_related, issuer)
+        # Step 6: the hash of data to hash, and the issuer.
+        return self.hash(data_to_hash), issuer
+
+    # RDFC-1.0 §4.8.3 steps 1-3
+    def _hash_to_related(self, identifier: str, issuer: _IdentifierIssuer) -> dict[str, list[str]]:
+        # Step 1: a map from related hashes to related blank nodes.
         hash_to_related: dict[str, list[str]] = {}
+        # Steps 2-3: for each quad of identifier, and each blank node component (subject,
+        # object, graph name) other than identifier itself:
         for quad in self.bnode_quads[identifier]:
             for position, term in (("s", quad.subject), ("o", quad.object), ("g", quad.graph)):
                 if term is not None and term[0] == "blank" and term[1] != identifier:
+                    # Step 3.1.1: Hash Related Blank Node; step 3.1.2: add it to the map.
                     related_hash = self.hash_related_blank_node(term[1], quad, issuer, position)
                     hash_to_related.setdefault(related_hash, []).append(term[1])
+        return hash_to_related
+
+    # RDFC-1.0 §4.8.3 steps 4-5
+    def _chosen_paths(
+        self, hash_to_related: dict[str, list[str]], issuer: _IdentifierIssuer
+    ) -> tuple[str, _IdentifierIssuer]:
+        """Data to hash, and the issuer as step 5.6 leaves it. The permutation search is the
+        hot loop of canonicalization: it is kept in this one function."""
+        canonical = self.canonical.issued  # not changed while Hash N-Degree Quads runs
+        # Step 4: data to hash.
         data_to_hash = ""
+        # Step 5: for each related hash (code point order) and its blank node list:
         for related_hash in sorted(hash_to_related):
+            # Step 5.1: append the related hash.
             data_to_hash += related_hash
+            # Steps 5.2-5.3: the chosen path, and an unset chosen issuer.
             chosen_path = ""
             chosen_issuer: _IdentifierIssuer | None = None
-            blank_nodes = hash_to_related[related_hash]
-            for permutation in itertools.permutations(blank_nodes):
+            # Step 5.4: for each permutation of the blank node list:
+            for permutation in itertools.permutations(hash_to_related[related_hash]):
+                # Steps 5.4.1-5.4.3: issuer copy, path, recursion list.
                 issuer_copy = issuer.copy()
                 path = ""
                 recursion_list: list[str] = []
-                skip = False
+                # Step 5.4.4: for each related in the permutation:
                 for related in permutation:
-                    if related in self.canonical.issued:
-                        path += "_:" + self.canonical.issued[related]
-                    else:
+                    if related in canonical:  # step 5.4.4.1
+                        path += "_:" + canonical[related]
+                    else:  # step 5.4.4.2
                         if related not in issuer_copy.issued:
                             recursion_list.append(related)
                         path += "_:" + issuer_copy.issue(related)
+                    # Step 5.4.4.3: skip to the next permutation.
                     if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
-                        skip = True
                         break
-                if skip:
-                    continue
-                for related in recursion_list:
-                    result_hash, result_issuer = self.hash_n_degree_quads(related, issuer_copy)
-                    path += "_:" + issuer_copy.issue(related)
-                    path += f"<{result_hash}>"
-                    issuer_copy = result_issuer
-                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
-                        skip = True
-                        break
-                if skip:
-                    continue
-                if not chosen_path or path < chosen_path:
-                    chosen_path = path
-                    chosen_issuer = issuer_copy
+                else:
+                    if recursion_list:  # step 5.4.5
+                        found = self._recursion_path(recursion_list, path, issuer_copy, chosen_path)
+                        if found is None:  # step 5.4.5.5: skip to the next permutation
+                            continue
+                        path, issuer_copy = found
+                    # Step 5.4.6: keep the least path, and its issuer.
+                    if not chosen_path or path < chosen_path:
+                        chosen_path = path
+                        chosen_issuer = issuer_copy
+            # Step 5.5: append the chosen path.
             data_to_hash += chosen_path
+            # Step 5.6: replace issuer with the chosen issuer.
             if chosen_issuer is not None:
                 issuer = chosen_issuer
-        return self.hash(data_to_hash), issuer
+        return data_to_hash, issuer
+
+    # RDFC-1.0 §4.8.3 step 5.4.5
+    def _recursion_path(
+        self,
+        recursion_list: list[str],
+        path: str,
+        issuer_copy: _IdentifierIssuer,
+        chosen_path: str,
+    ) -> tuple[str, _IdentifierIssuer] | None:
+        """``path`` extended by the recursion list's results, and the issuer copy; ``None``
+        as soon as the path cannot beat ``chosen_path``."""
+        # Step 5.4.5: for each related in the recursion list:
+        for related in recursion_list:
+            # Steps 5.4.5.1-5.4.5.4: recurse, append the identifier and the hash, and take
+            # the result's issuer.
+            result_hash, result_issuer = self.hash_n_degree_quads(related, issuer_copy)
+            path += "_:" + issuer_copy.issue(related)
+            path += f"<{result_hash}>"
+            issuer_copy = result_issuer
+            # Step 5.4.5.5: skip to the next permutation.
+            if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                return None
+        return path, issuer_copy
 
     # RDFC-1.0 §4.4 Canonicalization Algorithm
     def run(self) -> CanonicalizationResult:

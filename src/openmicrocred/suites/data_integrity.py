@@ -142,12 +142,56 @@ def add_proof(
         raise SuiteError(
             f"{cryptosuite!r} is accepted for verifying only; sign with eddsa-rdfc-2022"
         )
+    secured, existing = _without_proofs(document)
+    options = _proof_options(
+        cryptosuite,
+        key,
+        proof_id=proof_id,
+        created=created,
+        verification_method=verification_method,
+        proof_purpose=proof_purpose,
+        challenge=challenge,
+        domain=domain,
+        expires=expires,
+        nonce=nonce,
+    )
+    unsecured = secured
+    if previous_proof is not None:
+        options["previousProof"] = previous_proof
+        unsecured = _with_previous(secured, existing, previous_proof)
+    proof = create_proof(unsecured, options, key, suite=suite, loader=loader)
+    all_proofs = [*existing, proof]
+    secured["proof"] = all_proofs if (proof_as_array or len(all_proofs) > 1) else proof
+    return secured
+
+
+def _without_proofs(document: JSONObject) -> tuple[JSONObject, list[JSONObject]]:
+    """A copy of ``document`` without its proofs (the Data Integrity context added to a
+    VC 1.1 document), and those proofs."""
     secured: JSONObject = json_copy(document)
     existing = _proofs(secured)
     secured.pop("proof", None)
     contexts = as_list(secured.get("@context"))
     if contexts and contexts[0] == VC_V1 and DATA_INTEGRITY_V2 not in contexts:
         secured["@context"] = [*contexts, DATA_INTEGRITY_V2]
+    return secured, existing
+
+
+def _proof_options(
+    cryptosuite: str,
+    key: Ed25519Key,
+    *,
+    proof_id: str | None,
+    created: datetime | None,
+    verification_method: str | None,
+    proof_purpose: str,
+    challenge: str | None,
+    domain: str | None,
+    expires: datetime | None,
+    nonce: str | None,
+) -> JSONObject:
+    """The options of a new proof, in the order :func:`add_proof` writes them (``None``
+    values are left out; the default ``created`` is now, whole seconds, UTC)."""
     options: JSONObject = {"type": "DataIntegrityProof", "cryptosuite": cryptosuite}
     if proof_id is not None:
         options["id"] = proof_id
@@ -160,14 +204,7 @@ def add_proof(
             options[name] = value
     if expires is not None:
         options["expires"] = format_datetime(expires)
-    unsecured = secured
-    if previous_proof is not None:
-        options["previousProof"] = previous_proof
-        unsecured = _with_previous(secured, existing, previous_proof)
-    proof = create_proof(unsecured, options, key, suite=suite, loader=loader)
-    all_proofs = [*existing, proof]
-    secured["proof"] = all_proofs if (proof_as_array or len(all_proofs) > 1) else proof
-    return secured
+    return options
 
 
 @dataclass(frozen=True)
@@ -227,13 +264,33 @@ def verify_proof(
     :raises ResolutionError: the verification method cannot be dereferenced or is not
         authorised.
     """
+    suite = _proof_suite(proof, registry)
+    _check_purpose(proof, purpose, challenge, domain)
+    _check_times(proof, now or datetime.now(UTC), clock_skew)
+    signature = _signature(proof)
+    method = _signing_method(proof, resolver, purpose, expected_controller)
+    document, config = _signed_inputs(unsecured, proof, suite)
+    transformed = suite.transform(document, loader=loader)
+    canonical_config = suite.configure(config, loader=loader)
+    method.key.verify(signature, suite.hash(transformed, canonical_config))
+    return method
+
+
+def _proof_suite(proof: JSONObject, registry: SuiteRegistry) -> Cryptosuite:
+    """The suite a proof names by its ``type`` and ``cryptosuite``."""
     proof_type = proof.get("type")
     if not isinstance(proof_type, str):
         raise InvalidProofError("proof has no type")
     cryptosuite = proof.get("cryptosuite")
     if cryptosuite is not None and not isinstance(cryptosuite, str):
         raise InvalidProofError("proof cryptosuite must be a string")
-    suite = registry.get(proof_type, cryptosuite)
+    return registry.get(proof_type, cryptosuite)
+
+
+def _check_purpose(
+    proof: JSONObject, purpose: str, challenge: str | None, domain: str | None
+) -> None:
+    """The proof is for the expected purpose, challenge and domain."""
     if proof.get("proofPurpose") != purpose:
         raise InvalidProofError(
             f"proof purpose is {proof.get('proofPurpose')!r}, expected {purpose!r}"
@@ -242,7 +299,10 @@ def verify_proof(
         raise InvalidProofError("proof challenge does not match the expected challenge")
     if domain is not None and domain not in as_list(proof.get("domain")):
         raise InvalidProofError("proof domain does not match the expected domain")
-    _check_times(proof, now or datetime.now(UTC), clock_skew)
+
+
+def _signature(proof: JSONObject) -> bytes:
+    """The Ed25519 signature in the proof's multibase ``proofValue``."""
     proof_value = proof.get("proofValue")
     if not isinstance(proof_value, str) or not proof_value.startswith("z"):
         raise InvalidProofError("proofValue must be a base58btc multibase string ('z…')")
@@ -252,6 +312,17 @@ def verify_proof(
         raise InvalidProofError("proofValue is not valid base58btc") from None
     if len(signature) != 64:
         raise InvalidProofError(f"an Ed25519 signature is 64 bytes, not {len(signature)}")
+    return signature
+
+
+def _signing_method(
+    proof: JSONObject,
+    resolver: DIDResolver,
+    purpose: str,
+    expected_controller: str | None,
+) -> VerificationMethod:
+    """The proof's verification method, dereferenced: an Ed25519 key authorised for
+    ``purpose`` and, if one is expected, of ``expected_controller``."""
     method_id = proof.get("verificationMethod")
     if not isinstance(method_id, str):
         raise InvalidProofError("proof has no verificationMethod")
@@ -263,6 +334,15 @@ def verify_proof(
             f"the proof was made with a key of {method.controller!r}, not of the issuer "
             f"{expected_controller!r}"
         )
+    return method
+
+
+def _signed_inputs(
+    unsecured: JSONObject, proof: JSONObject, suite: Cryptosuite
+) -> tuple[JSONObject, JSONObject]:
+    """The document and the proof configuration the signature covers (the configuration
+    takes the document's ``@context``, or, for a suite whose proofs carry their own, the
+    document takes the proof's)."""
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     document = unsecured
     if suite.proof_carries_context:
@@ -272,10 +352,7 @@ def verify_proof(
         config["@context"] = unsecured["@context"]
     else:
         config.pop("@context", None)
-    transformed = suite.transform(document, loader=loader)
-    canonical_config = suite.configure(config, loader=loader)
-    method.key.verify(signature, suite.hash(transformed, canonical_config))
-    return method
+    return document, config
 
 
 def verify_proofs(

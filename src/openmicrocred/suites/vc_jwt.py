@@ -182,6 +182,93 @@ def credential_from_payload(payload: JSONObject) -> JSONObject:
     }
 
 
+def _read_header(token: str, algorithms: Iterable[str]) -> tuple[dict[str, Any], str]:
+    """The token's JOSE header and its ``alg``, once both are allowed (not yet verified)."""
+    import jwt  # PyJWT is imported only when a JWT is made or checked
+
+    if not isinstance(token, str) or token.count(".") != 2:
+        raise InvalidProofError("not a compact JWS (three base64url parts separated by '.')")
+    try:
+        header: dict[str, Any] = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise InvalidProofError(f"unreadable JWS header: {exc}") from None
+    alg = header.get("alg")
+    allowed = frozenset(algorithms) & ALGORITHMS
+    if alg not in allowed:
+        raise InvalidProofError(
+            f"JWS algorithm {alg!r} is not accepted (use {', '.join(sorted(allowed))})"
+        )
+    extra = set(header) - _HEADERS
+    if extra:
+        raise InvalidProofError(f"JOSE headers not allowed by OB 3.0: {sorted(extra)}")
+    if "typ" in header and header["typ"] not in _TYPES:
+        raise InvalidProofError(f"JWS typ {header['typ']!r} is not a credential media type")
+    if "cty" in header and header["cty"] not in _CONTENT_TYPES:
+        raise InvalidProofError(f"JWS cty {header['cty']!r} is not a credential media type")
+    return header, str(alg)
+
+
+def _key_from_kid(kid: str, resolver: DIDResolver | None) -> tuple[PublicKey, str | None]:
+    """The key (and, for a verification method, its controller) a ``kid`` names."""
+    resolver = resolver or Resolver()
+    if kid.startswith("did:") or "#" in kid:
+        method = resolver.verification_method(kid)
+        return method.key, method.controller
+    return resolver.jwt_key(kid), None
+
+
+def _key_from_jwk(jwk: JSONObject) -> PublicKey:
+    """The public key of an embedded ``jwk`` header."""
+    if "d" in jwk:
+        raise InvalidProofError("the jwk header contains a private key")
+    try:
+        return public_key_from_jwk(jwk)
+    except KeyFormatError as exc:
+        raise InvalidProofError(f"unusable jwk header: {exc}") from None
+
+
+def _select_key(
+    header: dict[str, Any], resolver: DIDResolver | None, key: PublicKey | None
+) -> tuple[PublicKey, str, str | None]:
+    """The verification key, where it came from (``given``/``kid``/``jwk``), its controller."""
+    if key is not None:
+        return key, "given", None
+    if isinstance(header.get("kid"), str):
+        found, controller = _key_from_kid(header["kid"], resolver)
+        return found, "kid", controller
+    if isinstance(header.get("jwk"), dict):
+        return _key_from_jwk(header["jwk"]), "jwk", None
+    raise InvalidProofError("the JWS header has neither 'kid' nor 'jwk'")
+
+
+def _decode(token: str, key: PublicKey, alg: str) -> Any:
+    """Check the JWS signature with PyJWT and return the payload (registered claims are
+    judged by :func:`_claims_match`, dates by the verifier)."""
+    import jwt
+
+    try:
+        return jwt.decode(
+            token,
+            key=key.cryptography_key,
+            algorithms=[alg],
+            options={
+                "verify_signature": True,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+                "verify_iss": False,
+                "verify_jti": False,
+                "verify_sub": False,
+                "require": [],
+            },
+        )
+    except jwt.InvalidSignatureError:
+        raise InvalidProofError("the JWS signature does not verify") from None
+    except jwt.PyJWTError as exc:
+        raise InvalidProofError(f"invalid JWS: {exc}") from None
+
+
 def verify_jwt(
     token: str,
     *,
@@ -202,72 +289,11 @@ def verify_jwt(
         signature, or claims that contradict the credential.
     :raises ResolutionError: the ``kid`` cannot be dereferenced.
     """
-    import jwt  # PyJWT is imported only when a JWT is made or checked
-
-    if not isinstance(token, str) or token.count(".") != 2:
-        raise InvalidProofError("not a compact JWS (three base64url parts separated by '.')")
-    try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise InvalidProofError(f"unreadable JWS header: {exc}") from None
-    alg = header.get("alg")
-    allowed = frozenset(algorithms) & ALGORITHMS
-    if alg not in allowed:
-        raise InvalidProofError(
-            f"JWS algorithm {alg!r} is not accepted (use {', '.join(sorted(allowed))})"
-        )
-    extra = set(header) - _HEADERS
-    if extra:
-        raise InvalidProofError(f"JOSE headers not allowed by OB 3.0: {sorted(extra)}")
-    if "typ" in header and header["typ"] not in _TYPES:
-        raise InvalidProofError(f"JWS typ {header['typ']!r} is not a credential media type")
-    if "cty" in header and header["cty"] not in _CONTENT_TYPES:
-        raise InvalidProofError(f"JWS cty {header['cty']!r} is not a credential media type")
-    controller: str | None = None
-    if key is not None:
-        source = "given"
-    elif isinstance(header.get("kid"), str):
-        resolver = resolver or Resolver()
-        kid = header["kid"]
-        if kid.startswith("did:") or "#" in kid:
-            method = resolver.verification_method(kid)
-            key, controller = method.key, method.controller
-        else:
-            key = resolver.jwt_key(kid)
-        source = "kid"
-    elif isinstance(header.get("jwk"), dict):
-        if "d" in header["jwk"]:
-            raise InvalidProofError("the jwk header contains a private key")
-        try:
-            key = public_key_from_jwk(header["jwk"])
-        except KeyFormatError as exc:
-            raise InvalidProofError(f"unusable jwk header: {exc}") from None
-        source = "jwk"
-    else:
-        raise InvalidProofError("the JWS header has neither 'kid' nor 'jwk'")
+    header, alg = _read_header(token, algorithms)
+    key, source, controller = _select_key(header, resolver, key)
     if key.algorithm != alg:
         raise InvalidProofError(f"JWS algorithm {alg!r} does not fit a {key.algorithm} key")
-    try:
-        payload = jwt.decode(
-            token,
-            key=key.cryptography_key,
-            algorithms=[alg],
-            options={
-                "verify_signature": True,
-                "verify_exp": False,
-                "verify_nbf": False,
-                "verify_iat": False,
-                "verify_aud": False,
-                "verify_iss": False,
-                "verify_jti": False,
-                "verify_sub": False,
-                "require": [],
-            },
-        )
-    except jwt.InvalidSignatureError:
-        raise InvalidProofError("the JWS signature does not verify") from None
-    except jwt.PyJWTError as exc:
-        raise InvalidProofError(f"invalid JWS: {exc}") from None
+    payload = _decode(token, key, alg)
     if not isinstance(payload, dict):
         raise InvalidProofError("the JWT payload is not a JSON object")
     credential = credential_from_payload(payload)

@@ -61,6 +61,95 @@ class _CachedList:
     issuer: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A well-formed status entry of a supported kind."""
+
+    kind: str
+    purpose: str
+    url: str
+    index: int
+
+
+def _parse_entry(entry: Any, path: str) -> _Entry | Check:
+    """Read a ``credentialStatus`` entry, or return the check that rejects it."""
+    if not isinstance(entry, dict):
+        return _status(
+            CheckStatus.FAILED,
+            CheckCode.INVALID_STATUS_ENTRY,
+            "a credentialStatus entry must be an object",
+            path,
+        )
+    kind = entry.get("type")
+    if kind not in _KINDS:
+        return _status(
+            CheckStatus.ERROR,
+            CheckCode.UNSUPPORTED_STATUS_METHOD,
+            f"unsupported status method {kind!r}; status not checked",
+            path,
+        )
+    purpose = entry.get("statusPurpose")
+    url = entry.get("statusListCredential")
+    try:
+        index = int(str(entry.get("statusListIndex")))
+        size = int(entry.get("statusSize", 1))
+    except ValueError:
+        return _status(
+            CheckStatus.FAILED,
+            CheckCode.INVALID_STATUS_ENTRY,
+            "statusListIndex must be a whole number",
+            path,
+        )
+    if not isinstance(url, str) or not isinstance(purpose, str) or index < 0 or size != 1:
+        return _status(
+            CheckStatus.ERROR if size != 1 else CheckStatus.FAILED,
+            CheckCode.INVALID_STATUS_ENTRY,
+            "the status entry needs statusPurpose, statusListCredential and "
+            "a non-negative statusListIndex (statusSize 1)",
+            path,
+        )
+    return _Entry(kind, purpose, url, index)
+
+
+def _judge(entry: _Entry, cached: _CachedList, path: str, context: VerificationContext) -> Check:
+    """The status the fetched list gives the entry: its issuer and purpose must match the
+    credential's and the entry's, the index must lie in the list, then the bit decides."""
+    purpose, url, index = entry.purpose, entry.url, entry.index
+    if cached.issuer != context.issuer_id:
+        return _status(
+            CheckStatus.FAILED,
+            CheckCode.STATUS_LIST_INVALID,
+            f"status list {url} was issued by {cached.issuer}, not by "
+            f"the credential's issuer {context.issuer_id}",
+            path,
+        )
+    if purpose not in cached.purposes:
+        return _status(
+            CheckStatus.FAILED,
+            CheckCode.STATUS_LIST_INVALID,
+            f"status list {url} is for {'/'.join(cached.purposes)}, not {purpose}",
+            path,
+        )
+    if index >= cached.bits.size:
+        return _status(
+            CheckStatus.FAILED,
+            CheckCode.INVALID_STATUS_ENTRY,
+            f"statusListIndex {index} is beyond the list's {cached.bits.size} entries",
+            path,
+        )
+    if cached.bits.get(index):
+        code = _SET_CODES.get(purpose, CheckCode.STATUS_SET)
+        label = code.value.replace("_", " ") if purpose in _SET_CODES else f"status {purpose}"
+        return _status(CheckStatus.FAILED, code, f"{label} (bit {index} of {url})", path)
+    state = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, purpose)
+    return _status(
+        CheckStatus.PASSED,
+        CheckCode.ACTIVE,
+        f"not {state} ({purpose} list {url})",
+        path,
+    )
+
+
 @dataclass
 class StatusChecker:
     """Checks ``credentialStatus`` entries; plug it into :class:`~openmicrocred.Verifier`.
@@ -86,43 +175,18 @@ class StatusChecker:
         ]
 
     def _check_entry(self, entry: Any, path: str, context: VerificationContext) -> Check:
-        if not isinstance(entry, dict):
-            return _status(
-                CheckStatus.FAILED,
-                CheckCode.INVALID_STATUS_ENTRY,
-                "a credentialStatus entry must be an object",
-                path,
-            )
-        kind = entry.get("type")
-        if kind not in _KINDS:
-            return _status(
-                CheckStatus.ERROR,
-                CheckCode.UNSUPPORTED_STATUS_METHOD,
-                f"unsupported status method {kind!r}; status not checked",
-                path,
-            )
-        purpose = entry.get("statusPurpose")
-        url = entry.get("statusListCredential")
+        parsed = _parse_entry(entry, path)
+        if isinstance(parsed, Check):
+            return parsed
+        cached = self._fetch(parsed, path, context)
+        if isinstance(cached, Check):
+            return cached
+        return _judge(parsed, cached, path, context)
+
+    def _fetch(self, entry: _Entry, path: str, context: VerificationContext) -> _CachedList | Check:
+        """The entry's status list, or the check that reports why it cannot be had."""
         try:
-            index = int(str(entry.get("statusListIndex")))
-            size = int(entry.get("statusSize", 1))
-        except ValueError:
-            return _status(
-                CheckStatus.FAILED,
-                CheckCode.INVALID_STATUS_ENTRY,
-                "statusListIndex must be a whole number",
-                path,
-            )
-        if not isinstance(url, str) or not isinstance(purpose, str) or index < 0 or size != 1:
-            return _status(
-                CheckStatus.ERROR if size != 1 else CheckStatus.FAILED,
-                CheckCode.INVALID_STATUS_ENTRY,
-                "the status entry needs statusPurpose, statusListCredential and "
-                "a non-negative statusListIndex (statusSize 1)",
-                path,
-            )
-        try:
-            cached = self._list(url, kind, context)
+            return self._list(entry.url, entry.kind, context)
         except FetchError as exc:
             severity: Literal["error", "warning"] = (
                 "warning" if self.unreachable == "warn" else "error"
@@ -130,7 +194,7 @@ class StatusChecker:
             return _status(
                 CheckStatus.ERROR,
                 CheckCode.STATUS_LIST_UNREACHABLE,
-                f"status list {url} unreachable: {exc.reason}",
+                f"status list {entry.url} unreachable: {exc.reason}",
                 path,
                 severity=severity,
             )
@@ -138,42 +202,9 @@ class StatusChecker:
             return _status(
                 CheckStatus.FAILED,
                 CheckCode.STATUS_LIST_INVALID,
-                f"status list {url}: {exc}",
+                f"status list {entry.url}: {exc}",
                 path,
             )
-        if cached.issuer != context.issuer_id:
-            return _status(
-                CheckStatus.FAILED,
-                CheckCode.STATUS_LIST_INVALID,
-                f"status list {url} was issued by {cached.issuer}, not by "
-                f"the credential's issuer {context.issuer_id}",
-                path,
-            )
-        if purpose not in cached.purposes:
-            return _status(
-                CheckStatus.FAILED,
-                CheckCode.STATUS_LIST_INVALID,
-                f"status list {url} is for {'/'.join(cached.purposes)}, not {purpose}",
-                path,
-            )
-        if index >= cached.bits.size:
-            return _status(
-                CheckStatus.FAILED,
-                CheckCode.INVALID_STATUS_ENTRY,
-                f"statusListIndex {index} is beyond the list's {cached.bits.size} entries",
-                path,
-            )
-        if cached.bits.get(index):
-            code = _SET_CODES.get(purpose, CheckCode.STATUS_SET)
-            label = code.value.replace("_", " ") if purpose in _SET_CODES else f"status {purpose}"
-            return _status(CheckStatus.FAILED, code, f"{label} (bit {index} of {url})", path)
-        state = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, purpose)
-        return _status(
-            CheckStatus.PASSED,
-            CheckCode.ACTIVE,
-            f"not {state} ({purpose} list {url})",
-            path,
-        )
 
     def _list(self, url: str, kind: str, context: VerificationContext) -> _CachedList:
         now = time.monotonic()
