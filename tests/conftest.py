@@ -1,10 +1,21 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Property tests: CI runs a fixed seed with no example database, so a run is reproducible and a
+# failure prints its reproduction blob; locally, seeds vary and failing examples are kept in
+# .hypothesis/ and replayed first on the next run. HYPOTHESIS_PROFILE chooses explicitly.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 VECTORS = Path(__file__).parent / "vectors"
 SPEC = VECTORS / "ob3-spec"
@@ -35,12 +46,14 @@ def spec_id(path: Path) -> str:
 
 @pytest.fixture
 def basic() -> dict[str, Any]:
-    return load(SPEC / "ob3-basic.unsigned.json")
+    document: dict[str, Any] = load(SPEC / "ob3-basic.unsigned.json")
+    return document
 
 
 @pytest.fixture
 def complete() -> dict[str, Any]:
-    return load(SPEC / "ob3-complete.unsigned.json")
+    document: dict[str, Any] = load(SPEC / "ob3-complete.unsigned.json")
+    return document
 
 
 @pytest.fixture

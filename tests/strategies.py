@@ -17,6 +17,15 @@ VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 _slug = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
+# An extension value of an OB 3.0 vocabulary. The 1EdTech schemas' pattern is
+# "(ext:)[a-z|A-Z|0-9|.|-|_]+", unanchored: in that character class "|-|" is a range from
+# "|" to "|", so "-" is not allowed, and "ext:" must be followed by a letter, digit, ".", "_"
+# or "|". (A "-" right after "ext:", as in "ext:-", fails the schema.)
+_ext = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._",
+    min_size=1,
+    max_size=12,
+).map("ext:".__add__)
 # Printable text, including Thai, with no control characters.
 text = st.text(
     alphabet=st.characters(
@@ -76,9 +85,7 @@ def alignment(draw: st.DrawFn) -> dict[str, Any]:
     _maybe(
         out,
         "targetType",
-        draw(
-            st.none() | st.sampled_from(sorted(ALIGNMENT_TARGET_TYPES)) | _slug.map("ext:".__add__)
-        ),
+        draw(st.none() | st.sampled_from(sorted(ALIGNMENT_TARGET_TYPES)) | _ext),
     )
     return out
 

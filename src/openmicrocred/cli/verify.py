@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ._io import Subcommands, read_source
 
 if TYPE_CHECKING:
-    from ..verification.report import VerificationReport
+    from ..verification.report import CredentialDisplay, VerificationReport
 
 __all__ = ["add_commands"]
 
@@ -44,61 +44,60 @@ def _block(value: Any, *, limit: int = 14) -> str:
 
 
 def _print_report(report: VerificationReport, out: TextIO) -> None:
-    d = report.display
     print(
         f"{_VERDICT.get(report.verdict.value, report.verdict.value)}  ({report.source})", file=out
     )
-    if d is not None:
-        if d.name or d.achievement.get("name"):
-            print(f"  Badge:        {_text(d.name or d.achievement.get('name'))}", file=out)
-        issuer = d.issuer.get("name") or d.issuer.get("id")
-        trusted = {True: " (trusted issuer)", False: " (unknown issuer)", None: ""}[
-            report.issuer_trusted
-        ]
+    if report.display is not None:
+        _print_display(report.display, report.issuer_trusted, out)
+    _print_checks(report, out)
+
+
+def _print_display(d: CredentialDisplay, issuer_trusted: bool | None, out: TextIO) -> None:
+    if d.name or d.achievement.get("name"):
+        print(f"  Badge:        {_text(d.name or d.achievement.get('name'))}", file=out)
+    issuer = d.issuer.get("name") or d.issuer.get("id")
+    trusted = {True: " (trusted issuer)", False: " (unknown issuer)", None: ""}[issuer_trusted]
+    print(
+        f"  Issuer:       {_text(issuer)}{trusted}"
+        + (f" <{d.issuer['id']}>" if d.issuer.get("name") else ""),
+        file=out,
+    )
+    if d.subject.get("id"):
+        print(f"  Recipient:    {d.subject['id']}", file=out)
+    if d.achievement:
+        _print_achievement(d.achievement, out)
+    for r in d.results:
+        level = r.get("achievedLevel") or {}
+        value = level.get("name") or r.get("value") or r.get("status") or ""
+        points = f" ({level['points']} points)" if level.get("points") else ""
+        print(f"  Result:       {_text(r.get('description'))}: {_text(value)}{points}", file=out)
+    for e in d.evidence:
         print(
-            f"  Issuer:       {_text(issuer)}{trusted}"
-            + (f" <{d.issuer['id']}>" if d.issuer.get("name") else ""),
+            f"  Evidence:     {_text(e.get('name') or e.get('id') or e.get('narrative'))}",
             file=out,
         )
-        if d.subject.get("id"):
-            print(f"  Recipient:    {d.subject['id']}", file=out)
-        a = d.achievement
-        if a:
-            kind = f" ({a['achievementType']})" if a.get("achievementType") else ""
-            print(f"  Achievement:  {_text(a.get('name'))}{kind}", file=out)
-            if a.get("description"):
-                print(f"                {_text(a['description'])}", file=out)
-            criteria = a.get("criteria") or {}
-            if criteria.get("narrative") or criteria.get("id"):
-                text = _block(criteria.get("narrative") or criteria.get("id"))
-                print(f"  Criteria:     {text}", file=out)
-            for al in a.get("alignment", []):
-                print(
-                    f"  Aligned to:   {_text(al.get('targetName'))} <{al.get('targetUrl')}>",
-                    file=out,
-                )
-        for r in d.results:
-            level = r.get("achievedLevel") or {}
-            value = level.get("name") or r.get("value") or r.get("status") or ""
-            points = f" ({level['points']} points)" if level.get("points") else ""
-            print(
-                f"  Result:       {_text(r.get('description'))}: {_text(value)}{points}", file=out
-            )
-        for e in d.evidence:
-            print(
-                f"  Evidence:     {_text(e.get('name') or e.get('id') or e.get('narrative'))}",
-                file=out,
-            )
-        if d.feedback:
-            print(f"  Feedback:     {_block(d.feedback)}", file=out)
-        dates = f"issued {d.valid_from}" + (
-            f", valid until {d.valid_until}" if d.valid_until else ""
-        )
-        print(f"  Dates:        {dates}", file=out)
-        for e in d.endorsements:
-            print(
-                f"  Endorsed by:  {_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out
-            )
+    if d.feedback:
+        print(f"  Feedback:     {_block(d.feedback)}", file=out)
+    dates = f"issued {d.valid_from}" + (f", valid until {d.valid_until}" if d.valid_until else "")
+    print(f"  Dates:        {dates}", file=out)
+    for e in d.endorsements:
+        print(f"  Endorsed by:  {_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out)
+
+
+def _print_achievement(a: dict[str, Any], out: TextIO) -> None:
+    kind = f" ({a['achievementType']})" if a.get("achievementType") else ""
+    print(f"  Achievement:  {_text(a.get('name'))}{kind}", file=out)
+    if a.get("description"):
+        print(f"                {_text(a['description'])}", file=out)
+    criteria = a.get("criteria") or {}
+    if criteria.get("narrative") or criteria.get("id"):
+        text = _block(criteria.get("narrative") or criteria.get("id"))
+        print(f"  Criteria:     {text}", file=out)
+    for al in a.get("alignment", []):
+        print(f"  Aligned to:   {_text(al.get('targetName'))} <{al.get('targetUrl')}>", file=out)
+
+
+def _print_checks(report: VerificationReport, out: TextIO) -> None:
     print("  Checks:", file=out)
     for c in report.checks:
         where = f" [{c.path}]" if c.path and c.status.value != "passed" else ""
@@ -262,8 +261,7 @@ def _cmd_unbake(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def add_commands(sub: Subcommands) -> None:
-    """Register the verifier's subcommands on an argparse subparsers object."""
+def _add_verify(sub: Subcommands) -> None:
     verify = sub.add_parser(
         "verify",
         help="verify badges (JSON, JWT, baked PNG/SVG, URL) and show them",
@@ -310,17 +308,31 @@ def add_commands(sub: Subcommands) -> None:
     )
     verify.set_defaults(func=_cmd_verify, collect_after_imports=True)
 
+
+def _add_inspect(sub: Subcommands) -> None:
     inspect = sub.add_parser("inspect", help="show a badge without verifying it")
     inspect.add_argument("input", metavar="PATH|URL|-")
     inspect.add_argument("--json", action="store_true", help="print the credential JSON")
     inspect.set_defaults(func=_cmd_inspect)
 
+
+def _add_bake(sub: Subcommands) -> None:
     bake = sub.add_parser("bake", help="bake a credential (JSON or JWT file) into a PNG or SVG")
     bake.add_argument("image", help="the PNG or SVG image")
     bake.add_argument("credential", help="the credential: a .json file or a .jwt file")
     bake.add_argument("-o", "--output", required=True, help="where to write the baked image")
     bake.set_defaults(func=_cmd_bake)
 
+
+def _add_unbake(sub: Subcommands) -> None:
     unbake = sub.add_parser("unbake", help="print the credential baked into a PNG or SVG")
     unbake.add_argument("image")
     unbake.set_defaults(func=_cmd_unbake)
+
+
+def add_commands(sub: Subcommands) -> None:
+    """Register the verifier's subcommands on an argparse subparsers object."""
+    _add_verify(sub)
+    _add_inspect(sub)
+    _add_bake(sub)
+    _add_unbake(sub)

@@ -64,6 +64,95 @@ def _inline_svg(svg: bytes) -> str:
     return svg.decode("utf-8").split("?>", 1)[-1]
 
 
+def _head(d: CredentialDisplay) -> list[str]:
+    a = d.achievement
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_t(d.name or a.get('name'))}</title><style>{_STYLE}</style></head><body>",
+        f"<header>{_image(d)}<div><h1>{_t(a.get('name') or d.name)}</h1>",
+        f"<div>{_t(a.get('achievementType'))}</div>",
+        f"<div>Issued by <strong>{_t(d.issuer.get('name') or d.issuer.get('id'))}</strong>"
+        f"{' to ' + _t(d.subject.get('id')) if d.subject.get('id') else ''}</div>",
+        f"<div>Awarded {_t(d.awarded_date or d.valid_from)}"
+        f"{', valid until ' + _t(d.valid_until) if d.valid_until else ''}</div></div></header>",
+    ]
+
+
+def _criteria_and_alignments(a: dict[str, Any]) -> list[str]:
+    parts = []
+    criteria = a.get("criteria") or {}
+    if criteria.get("narrative") or criteria.get("id"):
+        parts.append(f'<h2>Criteria</h2><div class="text">{_t(criteria.get("narrative"))}</div>')
+        if criteria.get("id"):
+            parts.append(f"<p>{_t(criteria['id'])}</p>")
+    if a.get("alignment"):
+        parts.append("<h2>Aligned to</h2><ul>")
+        parts += [
+            f"<li>{_t(al.get('targetName'))} ({_t(al.get('targetFramework'))}) "
+            f"&lt;{_t(al.get('targetUrl'))}&gt;</li>"
+            for al in a["alignment"]
+        ]
+        parts.append("</ul>")
+    return parts
+
+
+def _results(d: CredentialDisplay) -> list[str]:
+    if not d.results:
+        return []
+    parts = ["<h2>Results</h2><table><tr><th>Assessed</th><th>Result</th></tr>"]
+    for r in d.results:
+        level = r.get("achievedLevel") or {}
+        value = level.get("name") or r.get("value") or r.get("status")
+        points = f" ({_t(level.get('points'))} points)" if level.get("points") else ""
+        required = f"; required: {_t(r['requiredLevel'])}" if r.get("requiredLevel") else ""
+        parts.append(
+            f"<tr><td>{_t(r.get('description'))}</td><td>{_t(value)}{points}{required}</td></tr>"
+        )
+    parts.append("</table>")
+    return parts
+
+
+def _evidence_feedback_endorsements(d: CredentialDisplay) -> list[str]:
+    parts = []
+    if d.evidence:
+        parts.append("<h2>Evidence</h2><ul>")
+        for e in d.evidence:
+            link = f"<br>{_t(e['id'])}" if e.get("id") else ""
+            story = f'<div class="text">{_t(e["narrative"])}</div>' if e.get("narrative") else ""
+            parts.append(
+                f"<li><strong>{_t(e.get('name'))}</strong> {_t(e.get('genre'))}{link}{story}</li>"
+            )
+        parts.append("</ul>")
+    if d.feedback:
+        parts.append(f'<h2>Feedback</h2><div class="text">{_t(d.feedback)}</div>')
+    if d.endorsements:
+        parts.append("<h2>Endorsements</h2><ul>")
+        parts += [
+            f"<li>{_t(e.get('endorser'))}: {_t(e.get('comment'))}</li>" for e in d.endorsements
+        ]
+        parts.append("</ul>")
+    return parts
+
+
+def _links(verify_url: str | None, linkedin_url: str | None) -> list[str]:
+    parts = []
+    if verify_url:
+        parts.append(
+            f'<h2>Verify</h2><div class="qr">{_inline_svg(qr_svg(verify_url))}'
+            f"</div><p>{_t(verify_url)}</p>"
+        )
+    if linkedin_url:
+        parts.append(
+            f'<p><a href="{escape(linkedin_url, quote=True)}" rel="noopener">'
+            "Add to LinkedIn profile</a></p>"
+        )
+    return parts
+
+
 def badge_page(
     credential: dict[str, Any],
     *,
@@ -84,72 +173,13 @@ def badge_page(
     )
     a = d.achievement
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">",
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_t(d.name or a.get('name'))}</title><style>{_STYLE}</style></head><body>",
-        f"<header>{_image(d)}<div><h1>{_t(a.get('name') or d.name)}</h1>",
-        f"<div>{_t(a.get('achievementType'))}</div>",
-        f"<div>Issued by <strong>{_t(d.issuer.get('name') or d.issuer.get('id'))}</strong>"
-        f"{' to ' + _t(d.subject.get('id')) if d.subject.get('id') else ''}</div>",
-        f"<div>Awarded {_t(d.awarded_date or d.valid_from)}"
-        f"{', valid until ' + _t(d.valid_until) if d.valid_until else ''}</div></div></header>",
+        *_head(d),
         _status(report),
         f"<p>{_t(a.get('description') or d.description)}</p>",
+        *_criteria_and_alignments(a),
+        *_results(d),
+        *_evidence_feedback_endorsements(d),
+        *_links(verify_url, linkedin_url),
+        f"<footer>Credential {_t(d.id)} · Open Badges 3.0</footer></body></html>",
     ]
-    criteria = a.get("criteria") or {}
-    if criteria.get("narrative") or criteria.get("id"):
-        parts.append(f'<h2>Criteria</h2><div class="text">{_t(criteria.get("narrative"))}</div>')
-        if criteria.get("id"):
-            parts.append(f"<p>{_t(criteria['id'])}</p>")
-    if a.get("alignment"):
-        parts.append("<h2>Aligned to</h2><ul>")
-        parts += [
-            f"<li>{_t(al.get('targetName'))} ({_t(al.get('targetFramework'))}) "
-            f"&lt;{_t(al.get('targetUrl'))}&gt;</li>"
-            for al in a["alignment"]
-        ]
-        parts.append("</ul>")
-    if d.results:
-        parts.append("<h2>Results</h2><table><tr><th>Assessed</th><th>Result</th></tr>")
-        for r in d.results:
-            level = r.get("achievedLevel") or {}
-            value = level.get("name") or r.get("value") or r.get("status")
-            points = f" ({_t(level.get('points'))} points)" if level.get("points") else ""
-            required = f"; required: {_t(r['requiredLevel'])}" if r.get("requiredLevel") else ""
-            parts.append(
-                f"<tr><td>{_t(r.get('description'))}</td><td>{_t(value)}{points}"
-                f"{required}</td></tr>"
-            )
-        parts.append("</table>")
-    if d.evidence:
-        parts.append("<h2>Evidence</h2><ul>")
-        for e in d.evidence:
-            link = f"<br>{_t(e['id'])}" if e.get("id") else ""
-            story = f'<div class="text">{_t(e["narrative"])}</div>' if e.get("narrative") else ""
-            parts.append(
-                f"<li><strong>{_t(e.get('name'))}</strong> {_t(e.get('genre'))}{link}{story}</li>"
-            )
-        parts.append("</ul>")
-    if d.feedback:
-        parts.append(f'<h2>Feedback</h2><div class="text">{_t(d.feedback)}</div>')
-    if d.endorsements:
-        parts.append("<h2>Endorsements</h2><ul>")
-        parts += [
-            f"<li>{_t(e.get('endorser'))}: {_t(e.get('comment'))}</li>" for e in d.endorsements
-        ]
-        parts.append("</ul>")
-    if verify_url:
-        parts.append(
-            f'<h2>Verify</h2><div class="qr">{_inline_svg(qr_svg(verify_url))}'
-            f"</div><p>{_t(verify_url)}</p>"
-        )
-    if linkedin_url:
-        parts.append(
-            f'<p><a href="{escape(linkedin_url, quote=True)}" rel="noopener">'
-            "Add to LinkedIn profile</a></p>"
-        )
-    parts.append(f"<footer>Credential {_t(d.id)} · Open Badges 3.0</footer></body></html>")
     return "\n".join(parts)

@@ -26,9 +26,7 @@ def _pick(source: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: source[k] for k in keys if k in source and source[k] is not None}
 
 
-def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
-    """Build the display data of a credential (AchievementCredential, Endorsement, CLR)."""
-    issuer_raw = credential.get("issuer")
+def _issuer(issuer_raw: Any) -> dict[str, Any]:
     issuer = (
         {"id": issuer_raw}
         if isinstance(issuer_raw, str)
@@ -37,8 +35,10 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
     issuer_image = _image(issuer_raw.get("image")) if isinstance(issuer_raw, dict) else None
     if issuer_image:
         issuer["image"] = issuer_image
-    subject = _obj(credential.get("credentialSubject"))
-    achievement_raw = _obj(subject.get("achievement"))
+    return issuer
+
+
+def _achievement(achievement_raw: dict[str, Any]) -> dict[str, Any]:
     achievement = _pick(
         achievement_raw,
         "id",
@@ -75,6 +75,12 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
     ]
     if alignments:
         achievement["alignment"] = alignments
+    return achievement
+
+
+def _results(subject: dict[str, Any], achievement_raw: dict[str, Any]) -> list[dict[str, Any]]:
+    # Each result is shown with the name of what it measures and the level it reached, looked
+    # up in the achievement's result descriptions and rubric levels.
     descriptions = {
         rd.get("id"): rd
         for rd in (_obj(x) for x in as_list(achievement_raw.get("resultDescription")))
@@ -84,35 +90,41 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
         for rd in descriptions.values()
         for level in (_obj(x) for x in as_list(rd.get("rubricCriterionLevel")))
     }
-    results = []
-    for raw in (_obj(x) for x in as_list(subject.get("result"))):
-        entry = _pick(raw, "value", "status")
-        described = raw.get("resultDescription")
-        rd = descriptions.get(described) if isinstance(described, str) else None
-        if rd:
-            entry["description"] = rd.get("name")
-            entry["resultType"] = rd.get("resultType")
-            required = rd.get("requiredLevel")
-            if isinstance(required, str) and required in levels:
-                entry["requiredLevel"] = levels[required].get("name")
-            if "requiredValue" in rd:
-                entry["requiredValue"] = rd["requiredValue"]
-        achieved = raw.get("achievedLevel")
-        level = levels.get(achieved) if isinstance(achieved, str) else None
-        if level:
-            entry["achievedLevel"] = _pick(level, "name", "level", "points", "description")
-        elif "achievedLevel" in raw:
-            entry["achievedLevel"] = {"id": raw["achievedLevel"]}
-        alignment = [
-            _pick(_obj(a), "targetName", "targetUrl") for a in as_list(raw.get("alignment"))
-        ]
-        if alignment:
-            entry["alignment"] = alignment
-        results.append(entry)
-    evidence = [
-        _pick(_obj(e), "id", "name", "description", "narrative", "genre", "audience")
-        for e in as_list(credential.get("evidence"))
+    return [
+        _result(raw, descriptions, levels)
+        for raw in (_obj(x) for x in as_list(subject.get("result")))
     ]
+
+
+def _result(
+    raw: dict[str, Any],
+    descriptions: dict[Any, dict[str, Any]],
+    levels: dict[Any, dict[str, Any]],
+) -> dict[str, Any]:
+    entry = _pick(raw, "value", "status")
+    described = raw.get("resultDescription")
+    rd = descriptions.get(described) if isinstance(described, str) else None
+    if rd:
+        entry["description"] = rd.get("name")
+        entry["resultType"] = rd.get("resultType")
+        required = rd.get("requiredLevel")
+        if isinstance(required, str) and required in levels:
+            entry["requiredLevel"] = levels[required].get("name")
+        if "requiredValue" in rd:
+            entry["requiredValue"] = rd["requiredValue"]
+    achieved = raw.get("achievedLevel")
+    level = levels.get(achieved) if isinstance(achieved, str) else None
+    if level:
+        entry["achievedLevel"] = _pick(level, "name", "level", "points", "description")
+    elif "achievedLevel" in raw:
+        entry["achievedLevel"] = {"id": raw["achievedLevel"]}
+    alignment = [_pick(_obj(a), "targetName", "targetUrl") for a in as_list(raw.get("alignment"))]
+    if alignment:
+        entry["alignment"] = alignment
+    return entry
+
+
+def _subject(subject: dict[str, Any]) -> dict[str, Any]:
     subject_display = _pick(
         subject,
         "id",
@@ -130,6 +142,12 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
         subject_display["identifier"] = identifiers
     if isinstance(subject.get("source"), dict):
         subject_display["source"] = _pick(subject["source"], "id", "name")
+    return subject_display
+
+
+def _endorsements(
+    credential: dict[str, Any], achievement_raw: dict[str, Any], issuer_raw: Any
+) -> list[dict[str, Any]]:
     endorsements = []
     for place, holder in (
         ("credential", credential),
@@ -149,16 +167,27 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
                     "comment": _obj(e.get("credentialSubject")).get("endorsementComment"),
                 }
             )
-    types = credential.get("type")
+    return endorsements
+
+
+def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
+    """Build the display data of a credential (AchievementCredential, Endorsement, CLR)."""
+    issuer_raw = credential.get("issuer")
+    subject = _obj(credential.get("credentialSubject"))
+    achievement_raw = _obj(subject.get("achievement"))
+    evidence = [
+        _pick(_obj(e), "id", "name", "description", "narrative", "genre", "audience")
+        for e in as_list(credential.get("evidence"))
+    ]
     return CredentialDisplay(
         id=credential.get("id") if isinstance(credential.get("id"), str) else None,
-        type=[t for t in as_list(types) if isinstance(t, str)],
+        type=[t for t in as_list(credential.get("type")) if isinstance(t, str)],
         name=credential.get("name"),
         description=credential.get("description"),
-        issuer=issuer,
-        subject=subject_display,
-        achievement=achievement,
-        results=results,
+        issuer=_issuer(issuer_raw),
+        subject=_subject(subject),
+        achievement=_achievement(achievement_raw),
+        results=_results(subject, achievement_raw),
         evidence=evidence,
         feedback=subject.get("narrative"),
         valid_from=_str(credential.get("validFrom") or credential.get("issuanceDate")),
@@ -167,7 +196,7 @@ def credential_display(credential: dict[str, Any]) -> CredentialDisplay:
         image=_image(credential.get("image"))
         or _image(subject.get("image"))
         or _image(achievement_raw.get("image")),
-        endorsements=endorsements,
+        endorsements=_endorsements(credential, achievement_raw, issuer_raw),
     )
 
 
