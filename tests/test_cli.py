@@ -448,3 +448,43 @@ def test_garbage_collection_waits_only_for_the_verify_commands_imports(
     assert main(["verify", "--offline", str(garbage)]) == 1
     assert seen == [("contexts", True), ("verify starts", False), ("verify ends", True)]
     assert gc.isenabled()
+
+
+_HOSTILE = "\x1b[2J\x1b[32mVERIFIED\x1b[0m\r\x08\x07\u202eDETARESSA\u202c\u2066x\u2069\x9b31m\nline"
+
+
+def test_no_control_character_from_a_badge_reaches_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A correctly signed badge whose every displayed text tries to draw on the terminal:
+    # clear the screen, recolour, return the cursor, reorder text with bidi overrides.
+    from openmicrocred.keys import Ed25519Key
+    from openmicrocred.suites import add_proof
+
+    key = Ed25519Key.from_seed(bytes(range(32)))
+    credential = json.loads((SPEC / "ob3-basic.unsigned.json").read_text())
+    credential["issuer"]["id"] = key.did
+    credential["issuer"]["name"] = _HOSTILE
+    credential["name"] = _HOSTILE
+    achievement = credential["credentialSubject"]["achievement"]
+    achievement["name"] = _HOSTILE
+    achievement["description"] = _HOSTILE
+    achievement["criteria"] = {"narrative": _HOSTILE}
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(add_proof(credential, key)))
+    for command in (["verify", "--offline"], ["inspect"]):
+        main([*command, str(path)])
+        out = capsys.readouterr().out
+        assert out.count("\\x1b[2J") >= 3, out  # shown, escaped
+        assert "\\u202e" in out
+        for unsafe in ("\x1b", "\r", "\x08", "\x07", "\x9b", "\u202e", "\u202c", "\u2066"):
+            assert unsafe not in out, (command, unsafe)
+        # No value starts a line of its own: the fake headline stays inside its field.
+        assert not any(line.startswith("line") for line in out.splitlines())
+
+
+def test_terminal_safe_escapes_controls_and_keeps_text() -> None:
+    from openmicrocred.cli._io import terminal_safe
+
+    assert terminal_safe("ทักษะ Teamwork é") == "ทักษะ Teamwork é"
+    assert terminal_safe("a\x1bb\nc\u202ed\x7f") == "a\\x1bb\\x0ac\\u202ed\\x7f"

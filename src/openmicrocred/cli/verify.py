@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ._io import Subcommands, read_source
+from ._io import Subcommands, TerminalWriter, read_source, terminal_safe
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from ..verification.report import CredentialDisplay, VerificationReport
 
 __all__ = ["add_commands"]
@@ -29,47 +32,55 @@ _VERDICT = {
 }
 
 
-def _text(value: Any) -> str:
+def _raw(value: Any) -> str:
     if isinstance(value, dict):  # a language map
         return " / ".join(f"{v} [{k}]" for k, v in value.items())
     return "" if value is None else str(value)
 
 
+def _text(value: Any) -> str:
+    """A value from the badge as one line that cannot act on the terminal."""
+    return terminal_safe(_raw(value))
+
+
 def _block(value: Any, *, limit: int = 14) -> str:
     """Multi-line text (markdown) indented under its label, shortened for a terminal."""
-    lines = [line for line in _text(value).splitlines() if line.strip()]
+    lines = [terminal_safe(line) for line in _raw(value).splitlines() if line.strip()]
     if len(lines) > limit:
         lines = [*lines[:limit], f"… ({len(lines) - limit} more lines in the badge)"]
     return "\n                ".join(lines)
 
 
-def _print_report(report: VerificationReport, out: TextIO) -> None:
+def _print_report(report: VerificationReport, out: SupportsWrite[str]) -> None:
     print(
-        f"{_VERDICT.get(report.verdict.value, report.verdict.value)}  ({report.source})", file=out
+        f"{_VERDICT.get(report.verdict.value, report.verdict.value)}  ({_text(report.source)})",
+        file=out,
     )
     if report.display is not None:
         _print_display(report.display, report.issuer_trusted, out)
     _print_checks(report, out)
 
 
-def _print_display(d: CredentialDisplay, issuer_trusted: bool | None, out: TextIO) -> None:
+def _print_display(
+    d: CredentialDisplay, issuer_trusted: bool | None, out: SupportsWrite[str]
+) -> None:
     if d.name or d.achievement.get("name"):
         print(f"  Badge:        {_text(d.name or d.achievement.get('name'))}", file=out)
     issuer = d.issuer.get("name") or d.issuer.get("id")
     trusted = {True: " (trusted issuer)", False: " (unknown issuer)", None: ""}[issuer_trusted]
     print(
         f"  Issuer:       {_text(issuer)}{trusted}"
-        + (f" <{d.issuer['id']}>" if d.issuer.get("name") else ""),
+        + (f" <{_text(d.issuer['id'])}>" if d.issuer.get("name") else ""),
         file=out,
     )
     if d.subject.get("id"):
-        print(f"  Recipient:    {d.subject['id']}", file=out)
+        print(f"  Recipient:    {_text(d.subject['id'])}", file=out)
     if d.achievement:
         _print_achievement(d.achievement, out)
     for r in d.results:
         level = r.get("achievedLevel") or {}
         value = level.get("name") or r.get("value") or r.get("status") or ""
-        points = f" ({level['points']} points)" if level.get("points") else ""
+        points = f" ({_text(level['points'])} points)" if level.get("points") else ""
         print(f"  Result:       {_text(r.get('description'))}: {_text(value)}{points}", file=out)
     for e in d.evidence:
         print(
@@ -78,41 +89,46 @@ def _print_display(d: CredentialDisplay, issuer_trusted: bool | None, out: TextI
         )
     if d.feedback:
         print(f"  Feedback:     {_block(d.feedback)}", file=out)
-    dates = f"issued {d.valid_from}" + (f", valid until {d.valid_until}" if d.valid_until else "")
+    dates = f"issued {_text(d.valid_from)}" + (
+        f", valid until {_text(d.valid_until)}" if d.valid_until else ""
+    )
     print(f"  Dates:        {dates}", file=out)
     for e in d.endorsements:
         print(f"  Endorsed by:  {_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out)
 
 
-def _print_achievement(a: dict[str, Any], out: TextIO) -> None:
-    kind = f" ({a['achievementType']})" if a.get("achievementType") else ""
+def _print_achievement(a: dict[str, Any], out: SupportsWrite[str]) -> None:
+    kind = f" ({_text(a['achievementType'])})" if a.get("achievementType") else ""
     print(f"  Achievement:  {_text(a.get('name'))}{kind}", file=out)
     if a.get("description"):
-        print(f"                {_text(a['description'])}", file=out)
+        print(f"                {_block(a['description'])}", file=out)
     criteria = a.get("criteria") or {}
     if criteria.get("narrative") or criteria.get("id"):
         text = _block(criteria.get("narrative") or criteria.get("id"))
         print(f"  Criteria:     {text}", file=out)
     for al in a.get("alignment", []):
-        print(f"  Aligned to:   {_text(al.get('targetName'))} <{al.get('targetUrl')}>", file=out)
+        print(
+            f"  Aligned to:   {_text(al.get('targetName'))} <{_text(al.get('targetUrl'))}>",
+            file=out,
+        )
 
 
-def _print_checks(report: VerificationReport, out: TextIO) -> None:
+def _print_checks(report: VerificationReport, out: SupportsWrite[str]) -> None:
     print("  Checks:", file=out)
     for c in report.checks:
-        where = f" [{c.path}]" if c.path and c.status.value != "passed" else ""
+        where = f" [{_text(c.path)}]" if c.path and c.status.value != "passed" else ""
         note = " (warning)" if c.severity == "warning" and c.status.value == "failed" else ""
-        print(f"    {_MARK[c.status.value]} {c.name}: {c.message}{where}{note}", file=out)
+        print(f"    {_MARK[c.status.value]} {c.name}: {_text(c.message)}{where}{note}", file=out)
     seen = set()
     for f in report.fetched:
         if f["url"] in seen:
             continue
         seen.add(f["url"])
         if f.get("error"):
-            print(f"  Not fetched:  {f['url']} ({f['error']})", file=out)
+            print(f"  Not fetched:  {_text(f['url'])} ({_text(f['error'])})", file=out)
         else:
             where = {"local": "local copy", "cache": "cache"}.get(f["source"], "network")
-            print(f"  Fetched:      {f['url']} ({where})", file=out)
+            print(f"  Fetched:      {_text(f['url'])} ({where})", file=out)
 
 
 def _load_trust(path: str) -> list[str]:
@@ -152,7 +168,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         if at is not None and at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
     except (OSError, ValueError) as exc:
-        print(f"openmicrocred verify: {exc}", file=sys.stderr)
+        print(f"openmicrocred verify: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     fetcher = (
         Fetcher(policy=FetchPolicy(), resources=resources)
@@ -172,13 +188,13 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
                     name="<stdin>" if source == "-" else None,
                 )
             except InputError as exc:
-                print(f"openmicrocred verify: {exc}", file=sys.stderr)
+                print(f"openmicrocred verify: {terminal_safe(str(exc))}", file=sys.stderr)
                 worst = 2
                 continue
             reports.append(report)
             worst = max(worst, 0 if report.verified else 1)
             if not args.json:
-                _print_report(report, out)
+                _print_report(report, TerminalWriter(out))
     finally:
         fetcher.close()
     if args.json:
@@ -199,7 +215,7 @@ def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
             read_source(args.input), name="<stdin>" if args.input == "-" else None
         )
     except InputError as exc:
-        print(f"openmicrocred inspect: {exc}", file=sys.stderr)
+        print(f"openmicrocred inspect: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(loaded.credential, indent=2, ensure_ascii=False), file=out)
@@ -220,14 +236,10 @@ def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
         f"— carried as {loaded.carrier}",
         file=out,
     )
-    text = []
-
-    class _Buffer:
-        def write(self, s: str) -> None:
-            text.append(s)
-
-    _print_report(report, _Buffer())  # type: ignore[arg-type]
-    print("".join(text).split("\n", 1)[1].split("  Checks:")[0].rstrip(), file=out)
+    buffer = io.StringIO()
+    _print_report(report, buffer)
+    shown = buffer.getvalue().split("\n", 1)[1].split("  Checks:")[0].rstrip()
+    print(shown, file=TerminalWriter(out))
     return 0
 
 
@@ -241,7 +253,7 @@ def _cmd_bake(args: argparse.Namespace, out: TextIO) -> int:
         credential: Any = json.loads(raw) if raw.startswith("{") else raw
         baked = bake(image, credential)
     except (OSError, ValueError, BakeError) as exc:
-        print(f"openmicrocred bake: {exc}", file=sys.stderr)
+        print(f"openmicrocred bake: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     Path(args.output).write_bytes(baked)
     print(f"baked {args.credential} into {args.output}", file=out)
@@ -255,7 +267,7 @@ def _cmd_unbake(args: argparse.Namespace, out: TextIO) -> int:
     try:
         text = unbake(Path(args.image).read_bytes())
     except (OSError, BakeError) as exc:
-        print(f"openmicrocred unbake: {exc}", file=sys.stderr)
+        print(f"openmicrocred unbake: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     print(text, file=out)
     return 0
