@@ -11,6 +11,7 @@ docs/architecture.md). Names are imported on first use, so that ``import openmic
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -55,17 +56,19 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'openmicrocred' has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{module}", __name__), name)
-    if not _is_model(value):
-        # Shown where it is used, as httpx does; pydantic models keep their own module,
-        # which their forward references are resolved in.
+    if _may_rename(value):
+        # Shown where it is used, as httpx does. Pydantic models and dataclasses keep their
+        # own module: their annotations are resolved in it.
         with contextlib.suppress(AttributeError, TypeError):
             value.__module__ = __name__
     globals()[name] = value
     return value
 
 
-def _is_model(value: Any) -> bool:
-    return isinstance(value, type) and hasattr(value, "model_fields")
+def _may_rename(value: Any) -> bool:
+    if not isinstance(value, type):
+        return callable(value)
+    return not (hasattr(value, "model_fields") or dataclasses.is_dataclass(value))
 
 
 def __dir__() -> list[str]:
