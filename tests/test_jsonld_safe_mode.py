@@ -11,7 +11,7 @@ from openmicrocred.documents import StaticLoader
 from openmicrocred.errors import DocumentLoaderError, JsonLdError, SafeModeError
 from openmicrocred.jsonld import check_safe, expand
 
-from conftest import NOT_SAFE_AS_PRINTED, SPEC_CREDENTIALS, load, spec_id
+from conftest import NOT_SAFE_AS_PRINTED, SPEC, SPEC_CREDENTIALS, load, spec_id
 
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 
@@ -160,3 +160,56 @@ def test_expansion_is_thread_safe() -> None:
 def test_types_expand_to_ob_vocabulary(basic: dict[str, Any]) -> None:
     expanded = expand(basic)[0]
     assert OB + "OpenBadgeCredential" in expanded["@type"]
+
+
+def _forged_by_alias(where: str) -> dict[str, Any]:
+    # VC 1.1 and the unversioned OB 3.0 context do not protect "name": an embedded context can
+    # make it an alias of @index (no RDF), while the real name moves to a full-IRI key. The
+    # signed graph is unchanged; the JSON shows the forged name.
+    from openmicrocred.keys import Ed25519Key
+    from openmicrocred.suites import add_proof
+
+    key = Ed25519Key.from_seed(bytes(range(32)))
+    credential = load(SPEC / "ob3-basic.unsigned.json")
+    credential["@context"] = [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+    ]
+    credential["issuanceDate"] = credential.pop("validFrom")
+    credential["issuer"]["id"] = key.did
+    signed: dict[str, Any] = add_proof(credential, key)
+    achievement = signed["credentialSubject"]["achievement"]
+    if where == "node":
+        achievement["@context"] = {"name": "@index"}
+    else:
+        signed["@context"] = [*signed["@context"], {"name": "@index"}]
+    achievement["https://schema.org/name"] = achievement.pop("name")
+    achievement["name"] = "PhD, Harvard University (forged)"
+    return signed
+
+
+@pytest.mark.parametrize("where", ["node", "appended"])
+def test_a_term_aliasing_a_dropping_keyword_is_refused(where: str) -> None:
+    from openmicrocred import Verdict, verify
+
+    forged = _forged_by_alias(where)
+    with pytest.raises(SafeModeError) as info:
+        check_safe(forged)
+    assert "alias of @index" in str(info.value)
+    report = verify(forged)
+    assert not report.verified
+    assert report.verdict is Verdict.TAMPERED
+    jsonld = report.check("jsonld")
+    assert jsonld is not None
+    assert jsonld.code == "jsonld_safe_mode"
+
+
+def test_aliases_of_id_and_type_stay_allowed() -> None:
+    from openmicrocred.jsonld import refuse_dropping_aliases
+
+    refuse_dropping_aliases(
+        {"@context": [{"ident": "@id", "kind": {"@id": "@type"}}], "ident": "x"}
+    )
+    with pytest.raises(SafeModeError) as info:
+        refuse_dropping_aliases({"x": [{"@context": {"t": {"@context": {"n": "@nest"}}}}]})
+    assert info.value.path == '$.x[0]["@context"].t["@context"].n'

@@ -11,9 +11,12 @@ undefined ``type`` value and relative IRI is a :class:`SafeModeError` naming its
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
+from .._json import as_list
 from ..documents import DEFAULT_LOADER
+from ..errors import SafeModeError
 from ..rdf.nquads import XSD_STRING, Quad, Term
 from ..types import DocumentLoader, JSONObject
 from ._compiled import Unsupported, fast_quads
@@ -23,6 +26,7 @@ __all__ = [
     "expand",
     "general_quads",
     "processing_options",
+    "refuse_dropping_aliases",
     "to_quads",
     "to_rdf_dataset",
 ]
@@ -71,13 +75,70 @@ def to_rdf_dataset(
 
 
 def _run(operation: str, document: JSONObject, loader: DocumentLoader, safe: bool) -> Any:
+    if safe:
+        # Embedded contexts are checked here only: the compiled fast path takes nothing but
+        # context URLs, so a document with an embedded context always comes this way.
+        refuse_dropping_aliases(document)
     from ._safe import run  # pyld is imported only when a document needs it
 
     return run(operation, document, loader, safe)
 
 
+_ALIASABLE = frozenset({"@id", "@type"})
+"""The keywords a term may stand for in safe mode: the only ones the bundled contexts alias.
+A term aliasing another keyword (``"name": "@index"``, ``@nest``, ``@language``, ...) would
+let a document show a value under a familiar name while taking it out of the signed graph."""
+
+
+def refuse_dropping_aliases(document: JSONObject) -> None:
+    """Raise :class:`SafeModeError` if an embedded context of ``document`` (at any node, or
+    appended to its ``@context``) defines a term as an alias of a keyword other than ``@id``
+    and ``@type``."""
+    _scan_node(document, "$")
+
+
+def _scan_node(value: Any, path: str) -> None:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _scan_node(item, f"{path}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                _scan_contexts(item, _child(path, key))
+            else:
+                _scan_node(item, _child(path, key))
+
+
+def _scan_contexts(contexts: Any, path: str) -> None:
+    many = isinstance(contexts, list)
+    for i, context in enumerate(as_list(contexts)):
+        if isinstance(context, dict):
+            _scan_definitions(context, f"{path}[{i}]" if many else path)
+
+
+def _scan_definitions(context: JSONObject, path: str) -> None:
+    for term, definition in context.items():
+        if term.startswith("@"):
+            continue
+        target = definition.get("@id") if isinstance(definition, dict) else definition
+        if isinstance(target, str) and target.startswith("@") and target not in _ALIASABLE:
+            raise SafeModeError(
+                _child(path, term),
+                f"the term {term!r} is defined as an alias of {target}, which would take its "
+                "value out of what is signed",
+            )
+        if isinstance(definition, dict) and "@context" in definition:
+            _scan_contexts(definition["@context"], _child(_child(path, term), "@context"))
+
+
+def _child(path: str, key: str) -> str:
+    return f"{path}.{key}" if key.isidentifier() else f"{path}[{json.dumps(key)}]"
+
+
 def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> None:
-    """Raise :class:`SafeModeError` if JSON-LD processing would lose part of ``document``."""
+    """Raise :class:`SafeModeError` if JSON-LD processing would lose part of ``document``,
+    or if an embedded context aliases a keyword that drops data (see
+    :func:`refuse_dropping_aliases`)."""
     # The compiled fast path accepts a document only if every property, type and IRI is
     # defined and absolute; anything else goes through safe-mode expansion, which names
     # the JSON path of the problem.
