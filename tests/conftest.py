@@ -6,13 +6,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
-# Property tests: CI runs a fixed seed with no example database, so a run is reproducible and a
-# failure prints its reproduction blob; locally, seeds vary and failing examples are kept in
-# .hypothesis/ and replayed first on the next run. HYPOTHESIS_PROFILE chooses explicitly.
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
-settings.register_profile("dev")
+# Hypothesis profiles. "ci" (chosen when CI=true): a fixed seed and no example database, so
+# a run is reproducible, and a failure prints the blob that reproduces it
+# (@reproduce_failure); deadline and the too_slow health check are off, as they depend on the
+# machine's speed. "dev" (otherwise): seeds vary and failing examples are kept in
+# .hypothesis/examples and replayed first on the next run. HYPOTHESIS_PROFILE, or pytest's
+# --hypothesis-profile, chooses explicitly. Both derive from Hypothesis's built-in "default"
+# profile, not from whatever is loaded now: Hypothesis itself loads its own "ci" profile when
+# CI (with any value) or a CI vendor's variable is set. Per-test @settings override either.
+_BASE = settings.get_profile("default")
+settings.register_profile(
+    "ci",
+    _BASE,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", _BASE)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )

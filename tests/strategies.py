@@ -1,31 +1,68 @@
 """Hypothesis strategies that generate valid Open Badges 3.0 credentials as JSON objects.
 
 Only terms the OB 3.0.3 and VC 2.0 contexts define are used, so every generated credential
-also passes JSON-LD safe mode.
+also passes JSON-LD safe mode. Every value the bundled 1EdTech schema constrains beyond "a
+string" (the vocabularies' enums and ``ext:`` pattern, the result status enum, the OB context
+URL pattern, ``date-time``) is generated from that schema's own enum or pattern, so every
+generated credential is schema-valid by construction, not by chance.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
-from openmicrocred.models.vocab import ACHIEVEMENT_TYPES, ALIGNMENT_TARGET_TYPES
+from openmicrocred.schema import ACHIEVEMENT_CREDENTIAL_SCHEMA, bundled_schemas
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
+_SCHEMA: dict[str, Any] = dict(bundled_schemas()[ACHIEVEMENT_CREDENTIAL_SCHEMA])
+_SCHEMA_DEFS: dict[str, Any] = _SCHEMA["$defs"]
+# The OB context the credentials use matches the schema's pattern for the second @context
+# entry, "^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/context(-3\.\d\.\d)*\.json$".
+assert re.search(_SCHEMA["properties"]["@context"]["oneOf"][1]["items"][1]["pattern"], OB_303)
+
 _slug = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
-# An extension value of an OB 3.0 vocabulary. The 1EdTech schemas' pattern is
-# "(ext:)[a-z|A-Z|0-9|.|-|_]+", unanchored: in that character class "|-|" is a range from
-# "|" to "|", so "-" is not allowed, and "ext:" must be followed by a letter, digit, ".", "_"
-# or "|". (A "-" right after "ext:", as in "ext:-", fails the schema.)
-_ext = st.text(
-    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._",
-    min_size=1,
-    max_size=12,
-).map("ext:".__add__)
+
+
+def _extension(pattern: str) -> st.SearchStrategy[str]:
+    """Extension values that match ``pattern``, the schema's pattern for them.
+
+    In every bundled schema it is "(ext:)[a-z|A-Z|0-9|.|-|_]+" (the same in Python and
+    ECMA-262 regex): in that character class "|-|" is the range from "|" to "|", so "-" is
+    not in it, and "ext:-" fails. A full match of the pattern is a match; as JSON Schema
+    patterns are unanchored, any tail after one is too (so "ext:Learning-Outcome" is valid).
+    """
+    full = st.from_regex(pattern, fullmatch=True)
+    if pattern.endswith("$"):
+        return full
+    tail = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-", max_size=8)
+    return st.builds(str.__add__, full, tail)
+
+
+def enum_or_ext(
+    definition: str, prop: str, exclude: Collection[str] = ()
+) -> st.SearchStrategy[str]:
+    """A value of an extensible (``EnumExt``) vocabulary, from the schema's own definition.
+
+    The schema has ``oneOf: [{enum: [...]}, {pattern: "(ext:)..."}]`` for ``prop`` of
+    ``definition`` (e.g. Alignment.targetType); ``exclude`` leaves some enum values out.
+    """
+    one_of = _SCHEMA_DEFS[definition]["properties"][prop]["oneOf"]
+    (enum,) = [branch["enum"] for branch in one_of if "enum" in branch]
+    (pattern,) = [branch["pattern"] for branch in one_of if "pattern" in branch]
+    values = sorted(set(enum) - set(exclude))
+    return st.sampled_from(values) | _extension(pattern)
+
+
+# ResultStatusType is closed: the schema's enum.
+result_status = st.sampled_from(_SCHEMA_DEFS["Result"]["properties"]["status"]["enum"])
+
 # Printable text, including Thai, with no control characters.
 text = st.text(
     alphabet=st.characters(
@@ -54,6 +91,7 @@ def _lexical(d: datetime) -> st.SearchStrategy[str]:
     )
 
 
+# RFC 3339 date-time lexical forms (the schema's "format": "date-time").
 datetime_text = _dt.flatmap(_lexical)
 
 
@@ -85,7 +123,7 @@ def alignment(draw: st.DrawFn) -> dict[str, Any]:
     _maybe(
         out,
         "targetType",
-        draw(st.none() | st.sampled_from(sorted(ALIGNMENT_TARGET_TYPES)) | _ext),
+        draw(st.none() | enum_or_ext("Alignment", "targetType")),
     )
     return out
 
@@ -132,8 +170,39 @@ def status_description(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
+def other_description(draw: st.DrawFn) -> dict[str, Any]:
+    """A result description of any other result type, extension types included."""
+    return {
+        "id": draw(urn_iri),
+        "type": ["ResultDescription"],
+        "name": draw(text),
+        "resultType": draw(
+            enum_or_ext("ResultDescription", "resultType", ("Status", "RubricCriterionLevel"))
+        ),
+    }
+
+
+@st.composite
+def result(draw: st.DrawFn, rd: dict[str, Any]) -> dict[str, Any]:
+    """A result for the result description ``rd``."""
+    out: dict[str, Any] = {"type": ["Result"], "resultDescription": rd["id"]}
+    if rd["resultType"] == "Status":
+        out["status"] = draw(result_status)
+    elif rd["resultType"] == "RubricCriterionLevel":
+        out["achievedLevel"] = draw(st.sampled_from(rd["rubricCriterionLevel"]))["id"]
+    else:
+        _maybe(out, "value", draw(st.none() | _slug))
+    return out
+
+
+@st.composite
 def achievement_and_results(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    descriptions = draw(st.lists(st.one_of(rubric_description(), status_description()), max_size=3))
+    descriptions = draw(
+        st.lists(
+            st.one_of(rubric_description(), status_description(), other_description()),
+            max_size=3,
+        )
+    )
     ach: dict[str, Any] = {
         "id": draw(https_iri),
         "type": ["Achievement"],
@@ -146,23 +215,14 @@ def achievement_and_results(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[
             )
         ),
     }
-    _maybe(ach, "achievementType", draw(st.none() | st.sampled_from(sorted(ACHIEVEMENT_TYPES))))
+    _maybe(ach, "achievementType", draw(st.none() | enum_or_ext("Achievement", "achievementType")))
     _maybe(ach, "alignment", draw(st.none() | st.lists(alignment(), min_size=1, max_size=2)))
     _maybe(ach, "image", draw(st.none() | image()))
     _maybe(ach, "creditsAvailable", draw(st.none() | st.integers(0, 60) | st.floats(0, 60)))
     _maybe(ach, "tag", draw(st.none() | st.lists(_slug, min_size=1, max_size=3)))
     if descriptions:
         ach["resultDescription"] = descriptions
-    results: list[dict[str, Any]] = []
-    for rd in descriptions:
-        if not draw(st.booleans()):
-            continue
-        result: dict[str, Any] = {"type": ["Result"], "resultDescription": rd["id"]}
-        if rd["resultType"] == "Status":
-            result["status"] = draw(st.sampled_from(["Completed", "InProgress", "Failed"]))
-        else:
-            result["achievedLevel"] = draw(st.sampled_from(rd["rubricCriterionLevel"]))["id"]
-        results.append(result)
+    results = [draw(result(rd)) for rd in descriptions if draw(st.booleans())]
     return ach, results
 
 
@@ -189,7 +249,7 @@ def achievement_credential(draw: st.DrawFn) -> dict[str, Any]:
             {
                 "type": "IdentityObject",
                 "hashed": True,
-                "identityType": "emailAddress",
+                "identityType": draw(enum_or_ext("IdentityObject", "identityType")),
                 "identityHash": "sha256$" + "ab" * 32,
                 "salt": draw(_slug),
             }
