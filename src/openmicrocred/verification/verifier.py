@@ -164,8 +164,12 @@ class Verifier:
             return self._verify(inner, now, (None, ""), depth=depth + 1)
 
         limits = {"depth": depth, "max_depth": self.max_endorsement_depth}
-        endorsed = self._nested(nested.endorsements, credential, verify_one, limits)
-        contained = self._nested(nested.included, credential, verify_one, limits)
+        endorsed = self._nested(
+            CheckName.ENDORSEMENTS, nested.endorsements, credential, verify_one, limits
+        )
+        contained = self._nested(
+            CheckName.INCLUDED, nested.included, credential, verify_one, limits
+        )
         checks.extend(o.check for o in (endorsed, contained) if o.check is not None)
         return self._report(loaded, credential, checks, now, endorsed, contained)
 
@@ -213,12 +217,12 @@ class Verifier:
 
     @staticmethod
     def _nested(
+        name: CheckName,
         family: Callable[..., nested.NestedOutcome],
         credential: JSONObject,
         verify_one: nested.VerifyOne,
         limits: dict[str, int],
     ) -> nested.NestedOutcome:
-        name = CheckName.ENDORSEMENTS if family is nested.endorsements else CheckName.INCLUDED
         try:
             outcome: nested.NestedOutcome = family(credential, verify_one, **limits)
         except Exception as exc:
