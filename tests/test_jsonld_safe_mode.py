@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,10 +163,8 @@ def test_types_expand_to_ob_vocabulary(basic: dict[str, Any]) -> None:
     assert OB + "OpenBadgeCredential" in expanded["@type"]
 
 
-def _forged_by_alias(where: str) -> dict[str, Any]:
-    # VC 1.1 and the unversioned OB 3.0 context do not protect "name": an embedded context can
-    # make it an alias of @index (no RDF), while the real name moves to a full-IRI key. The
-    # signed graph is unchanged; the JSON shows the forged name.
+def _signed_vc11() -> dict[str, Any]:
+    # VC 1.1 and the unversioned OB 3.0 context do not protect their terms.
     from openmicrocred.keys import Ed25519Key
     from openmicrocred.suites import add_proof
 
@@ -177,7 +176,14 @@ def _forged_by_alias(where: str) -> dict[str, Any]:
     ]
     credential["issuanceDate"] = credential.pop("validFrom")
     credential["issuer"]["id"] = key.did
-    signed: dict[str, Any] = add_proof(credential, key)
+    signed: dict[str, Any] = add_proof(credential, key, created=datetime(2024, 1, 1, tzinfo=UTC))
+    return signed
+
+
+def _forged_by_alias(where: str) -> dict[str, Any]:
+    # An embedded context makes "name" an alias of @index (no RDF), while the real name
+    # moves to a full-IRI key. The signed graph is unchanged; the JSON shows the forged name.
+    signed = _signed_vc11()
     achievement = signed["credentialSubject"]["achievement"]
     if where == "node":
         achievement["@context"] = {"name": "@index"}
@@ -213,3 +219,109 @@ def test_aliases_of_id_and_type_stay_allowed() -> None:
     with pytest.raises(SafeModeError) as info:
         refuse_dropping_aliases({"x": [{"@context": {"t": {"@context": {"n": "@nest"}}}}]})
     assert info.value.path == '$.x[0]["@context"].t["@context"].n'
+
+
+def _forged_by_swap(where: str) -> dict[str, Any]:
+    # No data dropped at all: an embedded context swaps the meanings of "name" and
+    # "description", and the JSON swaps their values back. The signed graph is unchanged,
+    # so the proof verifies, yet the JSON shows each description as the name.
+    forged = _signed_vc11()
+    swapped = {
+        "name": {"@id": "https://schema.org/description"},
+        "description": {"@id": "https://schema.org/name"},
+    }
+    achievement = forged["credentialSubject"]["achievement"]
+    nodes = [achievement]
+    if where == "node":
+        achievement["@context"] = swapped
+    else:
+        forged["@context"] = [*forged["@context"], swapped]
+        nodes += [forged, forged["issuer"], forged["credentialSubject"]]
+    for node in nodes:
+        node["name"], node["description"] = node.get("description"), node.get("name")
+        for key in ("name", "description"):
+            if node[key] is None:
+                del node[key]
+    return forged
+
+
+@pytest.mark.parametrize("where", ["node", "appended"])
+def test_an_embedded_context_cannot_redefine_a_bundled_term(where: str) -> None:
+    from openmicrocred import Verdict, verify
+
+    forged = _forged_by_swap(where)
+    # Plain JSON-LD gives the same statements as the document that was signed.
+    assert _statements(forged) == _statements(_signed_vc11())
+    with pytest.raises(SafeModeError) as info:
+        check_safe(forged)
+    assert "redefines the term 'name'" in str(info.value)
+    n = len(forged["@context"]) - 1
+    assert info.value.path == (
+        '$.credentialSubject.achievement["@context"].name'
+        if where == "node"
+        else f'$["@context"][{n}].name'
+    )
+    report = verify(forged)
+    assert report.verdict is Verdict.TAMPERED
+    jsonld = report.check("jsonld")
+    assert jsonld is not None
+    assert jsonld.status == "failed"
+
+
+def _statements(document: dict[str, Any]) -> list[tuple[str, str]]:
+    from openmicrocred.jsonld import to_rdf_dataset
+
+    dataset = to_rdf_dataset(document, safe=False)
+    return sorted(
+        (t["predicate"]["value"], t["object"]["value"])
+        for triples in dataset.values()
+        for t in triples
+    )
+
+
+def test_an_identical_redefinition_stays_allowed(basic: dict[str, Any]) -> None:
+    same = copy.deepcopy(basic)
+    same["credentialSubject"]["achievement"]["@context"] = {
+        "name": {"@id": "https://schema.org/name"},
+        "extra": "https://example.org/terms#extra",
+    }
+    same["credentialSubject"]["achievement"]["extra"] = "fine"
+    check_safe(same)
+    assert "https://example.org/terms#extra" in str(expand(same))
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        # imported definitions are merged into the embedded context, which is still checked
+        {"@import": "https://www.w3.org/ns/did/v1", "name": "https://schema.org/description"},
+        # a new term's scoped context is embedded too
+        {
+            "wrap": {
+                "@id": "https://example.org/wrap",
+                "@context": {"name": "https://schema.org/description"},
+            }
+        },
+    ],
+    ids=["import", "scoped"],
+)
+def test_redefinitions_are_refused_however_they_are_nested(
+    basic: dict[str, Any], context: dict[str, Any]
+) -> None:
+    forged = copy.deepcopy(basic)
+    achievement = forged["credentialSubject"]["achievement"]
+    achievement["@context"] = context
+    if "wrap" in context:
+        achievement["wrap"] = {"name": "shown as a name"}
+    with pytest.raises(SafeModeError) as info:
+        check_safe(forged)
+    assert "redefines the term 'name'" in str(info.value)
+
+
+def test_a_context_url_at_a_node_may_define_its_terms(basic: dict[str, Any]) -> None:
+    # A bundled context referenced by URL gives its terms their published meanings.
+    doc = copy.deepcopy(basic)
+    doc["credentialSubject"]["achievement"]["@context"] = (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+    )
+    check_safe(doc)

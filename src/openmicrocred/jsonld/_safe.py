@@ -10,8 +10,10 @@ import copy
 import threading
 from typing import Any
 
+from c14n.Canonicalize import canonicalize
 from pyld import jsonld as _pyld
 from pyld.context_resolver import ContextResolver
+from pyld.resolved_context import ResolvedContext
 
 from .._json import json_path
 from ..errors import DocumentLoaderError, JsonLdError, OpenMicrocredError, SafeModeError
@@ -51,6 +53,7 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__(on_property_dropped=self._dropped)
         self._stack: list[_PathDict] = []
+        self._document: Any = None
 
     def _where(self, *extra: int | str) -> str:
         for element in reversed(self._stack):
@@ -98,6 +101,30 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             return result
         finally:
             self._stack.pop()
+
+    def _create_term_definition(
+        self, active_ctx: Any, local_ctx: Any, term: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        previous = None if isinstance(local_ctx, _Loaded) else active_ctx["mappings"].get(term)
+        try:
+            result = super()._create_term_definition(active_ctx, local_ctx, term, *args, **kwargs)
+        except _pyld.JsonLdError as exc:
+            if getattr(exc, "code", None) != "protected term redefinition":
+                raise
+            raise self._redefined(local_ctx, term) from None
+        if previous is not None and _meaning(previous) != _meaning(
+            active_ctx["mappings"].get(term)
+        ):
+            raise self._redefined(local_ctx, term)
+        return result
+
+    def _redefined(self, local_ctx: Any, term: Any) -> SafeModeError:
+        which = "a context" if isinstance(local_ctx, _Loaded) else "an embedded context"
+        return SafeModeError(
+            _context_path(self._document, local_ctx, str(term)) or self._where("@context"),
+            f"{which} redefines the term {term!r}: the JSON would show its value under a "
+            "name that means something else in what is signed",
+        )
 
     def _key_for(self, active_ctx: Any, element: Any, iri: str) -> str:
         for key in element:
@@ -160,6 +187,22 @@ class _SafeProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             )
 
 
+def _context_path(value: Any, context: Any, term: str, path: tuple[Any, ...] = ()) -> str | None:
+    """The JSON path of ``term`` in the first embedded context of ``value`` equal to
+    ``context`` (pyld may hand over a cached copy, so equality, not identity)."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if (found := _context_path(item, context, term, (*path, i))) is not None:
+                return found
+    elif isinstance(value, dict):
+        if value == context and term in value:
+            return json_path((*path, term))
+        for key, item in value.items():
+            if (found := _context_path(item, context, term, (*path, key))) is not None:
+                return found
+    return None
+
+
 class _BoundedCache(dict[str, Any]):
     """A small FIFO-bounded dict, used as pyld's context cache (one per thread and loader)."""
 
@@ -176,22 +219,81 @@ class _BoundedCache(dict[str, Any]):
 _local = threading.local()
 
 
-def _resolver(loader: DocumentLoader) -> ContextResolver:
+class _Loaded(dict[str, Any]):
+    """A context object served by the document loader (a context URL), as opposed to one
+    embedded in the document."""
+
+    __slots__ = ()
+
+
+def _meaning(mapping: Any) -> Any:
+    if not isinstance(mapping, dict):
+        return mapping
+    return {k: v for k, v in mapping.items() if k != "protected"}
+
+
+def _mark_loaded(contexts: Any) -> Any:
+    """A copy of a loaded ``@context`` value with each context object in it (scoped ones
+    included) marked as :class:`_Loaded`."""
+    if isinstance(contexts, list):
+        return [_mark_loaded(c) for c in contexts]
+    if not isinstance(contexts, dict):
+        return contexts
+    out = _Loaded()
+    for term, definition in contexts.items():
+        if isinstance(definition, dict) and "@context" in definition:
+            definition = {**definition, "@context": _mark_loaded(definition["@context"])}
+        out[term] = definition
+    return out
+
+
+class _SafeResolver(ContextResolver):  # type: ignore[misc]
+    """pyld's context resolver, caching loaded and embedded context objects apart.
+
+    pyld caches a context object under its canonical JSON, so an embedded copy of a loaded
+    context would otherwise share its entry, and its origin."""
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
+        if isinstance(context, dict) and "@context" in context:
+            context = context["@context"]
+        resolved: list[Any] = []
+        for ctx in context if isinstance(context, list) else [context]:
+            if not isinstance(ctx, dict):
+                resolved += super().resolve(active_ctx, ctx, base, cycles)
+                continue
+            origin = "loaded:" if isinstance(ctx, _Loaded) else "embedded:"
+            key = origin + canonicalize(dict(ctx)).decode("utf-8")
+            entry = self._get(key)
+            if not entry:
+                entry = self._cache_resolved_context(key, ResolvedContext(ctx), "static")
+            resolved.append(entry)
+        return resolved
+
+
+def _resolver(loader: DocumentLoader, safe: bool) -> ContextResolver:
     # pyld's module-level context cache is shared by all threads and all loaders. Each thread
     # gets its own cache per loader instead, so two threads (or two loaders serving different
-    # documents for one URL) can never see each other's partly built entries.
-    caches: dict[int, tuple[DocumentLoader, _BoundedCache]] = getattr(_local, "caches", {})
+    # documents for one URL) can never see each other's partly built entries. Safe and plain
+    # processing of one context differ, so they are cached apart.
+    caches: dict[tuple[int, bool], tuple[DocumentLoader, _BoundedCache]] = getattr(
+        _local, "caches", {}
+    )
     _local.caches = caches
-    entry = caches.get(id(loader))
+    entry = caches.get((id(loader), safe))
     if entry is None or entry[0] is not loader:
         entry = (loader, _BoundedCache(256))
-        caches[id(loader)] = entry
+        caches[(id(loader), safe)] = entry
+    if safe:
+        return _SafeResolver(entry[1], _wrap_loader(loader, mark=True))
     return ContextResolver(entry[1], _wrap_loader(loader))
 
 
-def _wrap_loader(loader: DocumentLoader) -> Any:
+def _wrap_loader(loader: DocumentLoader, *, mark: bool = False) -> Any:
     def load(url: str, options: Any = None) -> Any:
         document = dict(loader(url, options))
+        if mark and isinstance(document.get("document"), dict):
+            served = document["document"]
+            document["document"] = {**served, "@context": _mark_loaded(served.get("@context"))}
         # "static" lets pyld keep the processed context in our per-thread, per-loader cache:
         # a context URL must always mean the same document for a given loader.
         document.setdefault("tag", "static")
@@ -216,11 +318,12 @@ def _json_ld_error(exc: Exception) -> OpenMicrocredError:
     return JsonLdError(message)
 
 
-def processing_options(loader: DocumentLoader) -> dict[str, Any]:
-    """pyld options for offline processing with ``loader`` and a thread-local context cache."""
+def processing_options(loader: DocumentLoader, *, safe: bool = False) -> dict[str, Any]:
+    """pyld options for offline processing with ``loader`` and a thread-local context cache
+    (``safe``: the resolver and loader that safe mode's checks need)."""
     return {
-        "documentLoader": _wrap_loader(loader),
-        "contextResolver": _resolver(loader),
+        "documentLoader": _wrap_loader(loader, mark=safe),
+        "contextResolver": _resolver(loader, safe),
         "base": None,
         "processingMode": "json-ld-1.1",
     }
@@ -232,8 +335,10 @@ def run(operation: str, document: JSONObject, loader: DocumentLoader, safe: bool
         raise TypeError(f"document must be a JSON object, not {type(document).__name__}")
     processor = _SafeProcessor() if safe else _pyld.JsonLdProcessor()
     source = _annotate(document, ()) if safe else copy.deepcopy(document)
+    if isinstance(processor, _SafeProcessor):
+        processor._document = document
     try:
-        return getattr(processor, operation)(source, processing_options(loader))
+        return getattr(processor, operation)(source, processing_options(loader, safe=safe))
     except OpenMicrocredError:
         raise
     except _pyld.JsonLdError as exc:
