@@ -34,12 +34,16 @@ class Server:
     routes: dict[str, Route]
     hits: list[str]
     ca_file: Path | None
+    hosts: list[str] = field(default_factory=list)
+    """The ``Host`` header of each request, in order."""
+    sni: list[str] = field(default_factory=list)
+    """The TLS server names clients asked for (none for an IP address)."""
 
     def url(self, path: str) -> str:
         return self.base + path
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
+def _self_signed(folder: Path, dns_names: tuple[str, ...] = ()) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
@@ -52,7 +56,12 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                    *(x509.DNSName(name) for name in dns_names),
+                ]
+            ),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -71,13 +80,18 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def serve(folder: Path, *, tls: bool = True) -> Iterator[Server]:
+def serve(folder: Path, *, tls: bool = True, dns_names: tuple[str, ...] = ()) -> Iterator[Server]:
+    """Serve ``routes`` on 127.0.0.1; ``dns_names`` are added to the certificate, for tests
+    that reach the server under a host name (with a resolver answering 127.0.0.1)."""
     routes: dict[str, Route] = {}
     hits: list[str] = []
+    hosts: list[str] = []
+    sni: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             hits.append(self.path)
+            hosts.append(self.headers.get("Host", ""))
             route = routes.get(self.path)
             if route is None:
                 self.send_response(404)
@@ -103,15 +117,21 @@ def serve(folder: Path, *, tls: bool = True) -> Iterator[Server]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     ca_file = None
     if tls:
-        ca_file, key_file = _self_signed(folder)
+        ca_file, key_file = _self_signed(folder, dns_names)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(ca_file, key_file)
+
+        def record_sni(_: ssl.SSLObject, name: str | None, __: ssl.SSLContext) -> None:
+            if name:
+                sni.append(name)
+
+        context.sni_callback = record_sni
         httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     scheme = "https" if tls else "http"
     try:
-        yield Server(f"{scheme}://127.0.0.1:{httpd.server_port}", routes, hits, ca_file)
+        yield Server(f"{scheme}://127.0.0.1:{httpd.server_port}", routes, hits, ca_file, hosts, sni)
     finally:
         httpd.shutdown()
         httpd.server_close()
