@@ -4,8 +4,9 @@ Usage: python contexts/compile.py [--check]
 
 The tables answer, for the contexts in this folder, the questions the fast JSON-LD walk asks
 (see ``openmicrocred.canon.fast``). They are compiled by pyld from the bundled contexts while
-processing a corpus of typical documents: the 1EdTech spec examples, the W3C Data Integrity
-vectors and everything the demo issues (badges, proofs, endorsement, CLR, status list), each
+processing a corpus of typical documents: the 1EdTech spec examples (current and from earlier
+builds of the spec, which use the older contexts), the W3C Data Integrity vectors and everything
+the demo issues (badges, proofs, endorsement, CLR, status list), each
 signed and verified as the library does. A new process then starts with them instead of
 importing pyld and processing contexts. Anything a document needs beyond them is compiled
 on first use, so the corpus decides only how much is precompiled, never what a document
@@ -37,14 +38,17 @@ def _corpus() -> list[dict[str, Any]]:
     from openmicrocred.cli.demo import run_demo
 
     vectors = REPO / "tests" / "vectors"
-    files = sorted((vectors / "ob3-spec").rglob("*.json")) + sorted(
-        (vectors / "vc-di-eddsa").rglob("*.json")
-    )
+    files = [
+        path
+        for folder in ("ob3-spec", "ob3-spec-history", "vc-di-eddsa")
+        for path in sorted((vectors / folder).rglob("*.json"))
+    ]
     documents: list[dict[str, Any]] = []
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(data, dict) and "@context" in data:
             documents.append(data)
+            documents.extend(_alias_variants(data))
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         run_demo(out, stream=io.StringIO())
@@ -53,6 +57,27 @@ def _corpus() -> list[dict[str, Any]]:
         for path in sorted((out / "status").glob("*.json")):
             documents.append(json.loads(path.read_text(encoding="utf-8")))
     return documents
+
+
+_ALIASES = {
+    # The spec text of 2021-11..2023-02 named this URL for the 3.0.0 context; 1EdTech's
+    # validator serves the same file for both (see manifest.json).
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json": (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld"
+    ),
+}
+
+
+def _alias_variants(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document again under each other URL of a context it uses, if any."""
+    contexts = document["@context"]
+    if not isinstance(contexts, list):
+        return []
+    return [
+        {**document, "@context": [alias if c == url else c for c in contexts]}
+        for url, alias in _ALIASES.items()
+        if url in contexts
+    ]
 
 
 def build() -> dict[str, Any]:

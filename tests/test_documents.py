@@ -15,6 +15,9 @@ REQUIRED = [
     "https://www.w3.org/ns/credentials/v2",
     "https://www.w3.org/2018/credentials/v1",
     "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld",
+    "https://imsglobal.github.io/openbadges-specification/context.json",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -111,3 +114,32 @@ def test_loader_is_thread_safe() -> None:
     for t in threads:
         t.join()
     assert failures == []
+
+
+def test_older_ob_contexts_are_the_published_bytes() -> None:
+    contexts = bundled_contexts()
+    # The draft context as GitHub Pages served it 2022-06-07..2022-09-13 (gh-pages 194ee9a4),
+    # byte-identical to the copy 1EdTech's validator bundled for this URL in 2022.
+    draft = contexts["https://imsglobal.github.io/openbadges-specification/context.json"]
+    assert draft.sha256 == "798f8159c9a51fbb02517b7667ff9ecac1b3b0a295a676d583261fa8b991ed63"
+    assert "194ee9a4e4492bdb8985cfb5c41aa3ffcab602e5" in draft.source
+    assert b"https://imsglobal.github.io/openbadges-specification/ob_v3p0.html#" in draft.data
+    # The URL the spec text named until 2023-02: 1EdTech's validator serves the 3.0.0 file.
+    alias = contexts["https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld"]
+    assert alias.data == contexts["https://purl.imsglobal.org/spec/ob/v3p0/context.json"].data
+    assert "digital-credentials-public-validator@38254719" in alias.source
+    for ctx in (draft, alias):
+        assert "speclicense" in ctx.license or "Apache-2.0" in ctx.license
+
+
+def test_update_script_keeps_local_additions() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_contexts", REPO / "contexts/update.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    manifest = json.loads((REPO / "contexts" / "manifest.json").read_text())
+    kept = module._local_entries(manifest["contexts"], {manifest["contexts"][0]["url"]})
+    assert [e["url"] for e in kept] == [e["url"] for e in manifest["contexts"][1:]]
