@@ -258,6 +258,7 @@ def achievement_credential(draw: st.DrawFn) -> dict[str, Any]:
         subject["result"] = results
     _maybe(subject, "creditsEarned", draw(st.none() | st.integers(0, 60) | st.floats(0, 60)))
     _maybe(subject, "narrative", draw(st.none() | text))
+    valid_from = draw(_dt)
     cred: dict[str, Any] = {
         "@context": [VC_V2, OB_303],
         "id": draw(st.one_of(urn_iri, https_iri)),
@@ -266,12 +267,14 @@ def achievement_credential(draw: st.DrawFn) -> dict[str, Any]:
             draw(st.sampled_from(["OpenBadgeCredential", "AchievementCredential"])),
         ],
         "issuer": draw(st.one_of(profile(), iri)),
-        "validFrom": draw(datetime_text),
+        "validFrom": draw(_lexical(valid_from)),
         "name": draw(text),
         "credentialSubject": subject,
     }
     _maybe(cred, "description", draw(st.none() | text))
-    _maybe(cred, "validUntil", draw(st.none() | datetime_text))
+    # VC DM: validUntil is never before validFrom (issuers refuse it).
+    lasts = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3650))
+    _maybe(cred, "validUntil", draw(st.none() | lasts.flatmap(lambda d: _lexical(valid_from + d))))
     _maybe(cred, "awardedDate", draw(st.none() | datetime_text))
     _maybe(cred, "image", draw(st.none() | image()))
     _maybe(cred, "evidence", draw(st.none() | st.lists(evidence(), min_size=1, max_size=3)))

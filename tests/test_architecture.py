@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "types": 0,
     "_json": 0,
     "_time": 0,
+    "vcdm": 2,
     "_encoding": 0,
     "keys": 1,
     "documents": 1,

@@ -239,7 +239,7 @@ def test_verify_exit_codes_and_output(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_verify_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path, _ = _signed_badge(tmp_path)
     assert main(["verify", "--offline", "--json", str(path)]) == 0
-    report = json.loads(capsys.readouterr().out)
+    (report,) = json.loads(capsys.readouterr().out)  # an array, even for one input
     assert report["verified"] is True
     assert {"name", "status", "code", "message", "path"} <= set(report["checks"][0])
     assert [c["name"] for c in report["checks"]][:2] == ["jsonld", "structure"]
@@ -250,11 +250,21 @@ def test_verify_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     trust = tmp_path / "trust.txt"
     trust.write_text(f"# our partners\n{signed['issuer']['id']}\n")
     assert main(["verify", "--offline", "--trust", str(trust), str(path)]) == 0
-    assert "(trusted issuer)" in capsys.readouterr().out
+    assert f"(listed by {trust})" in capsys.readouterr().out
     other = tmp_path / "trust.json"
     other.write_text(json.dumps(["did:web:someone.example"]))
-    assert main(["verify", "--offline", "--trust", str(other), str(path)]) == 0
-    assert "(unknown issuer)" in capsys.readouterr().out
+    assert main(["verify", "--offline", "--trust", str(other), str(path)]) == 1
+    shown = capsys.readouterr().out
+    assert "the issuer is on none of your trust lists" in shown
+    assert "(on none of your trust lists)" in shown
+    # either list is enough
+    both = ["--trust", str(other), "--trust", str(trust)]
+    assert main(["verify", "--offline", *both, str(path)]) == 0
+    capsys.readouterr()
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"registry": 5}')
+    assert main(["verify", "--offline", "--trust", str(broken), str(path)]) == 2
+    assert "not a trust list" in capsys.readouterr().err
     assert main(["verify", "--offline", "--recipient", "learner@example.ac.th", str(path)]) == 0
     capsys.readouterr()
     assert main(["verify", "--offline", "--recipient", "x@example.ac.th", str(path)]) == 1
@@ -488,3 +498,45 @@ def test_terminal_safe_escapes_controls_and_keeps_text() -> None:
 
     assert terminal_safe("ทักษะ Teamwork é") == "ทักษะ Teamwork é"
     assert terminal_safe("a\x1bb\nc\u202ed\x7f") == "a\\x1bb\\x0ac\\u202ed\\x7f"
+
+
+def test_verify_svg_with_a_doctype(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # SVGs with the SVG 1.1 DOCTYPE (as 1EdTech's own fixtures have) are read, not refused.
+    fixture = Path(__file__).parent / "vectors" / "1edtech-validator-svg" / "simple-json.svg"
+    controller = "https://example.com/issuers/876543"
+    method = f"{controller}#z6MkrvfzkMnvCroEUP2DVc9SHPE48CRsvHiVSusHioxTYu1x"
+    document = tmp_path / "controller.json"
+    document.write_text(
+        json.dumps(
+            {
+                "@context": [
+                    "https://www.w3.org/ns/did/v1",
+                    "https://w3id.org/security/multikey/v1",
+                ],
+                "id": controller,
+                "assertionMethod": [method],
+                "verificationMethod": [
+                    {
+                        "id": method,
+                        "type": "Multikey",
+                        "controller": controller,
+                        "publicKeyMultibase": method.split("#")[1],
+                    }
+                ],
+            }
+        )
+    )
+    resource = f"{controller}={document}"
+    assert main(["verify", "--offline", "--resource", resource, str(fixture)]) == 0
+    assert capsys.readouterr().out.startswith("VERIFIED")
+    assert main(["unbake", str(fixture)]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "http://example.com/credentials/3527"
+    # A DOCTYPE that declares entities is refused with one clear line.
+    bomb = tmp_path / "bomb.svg"
+    bomb.write_bytes(
+        b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
+    )
+    assert main(["verify", "--offline", str(bomb)]) == 2
+    err = capsys.readouterr().err
+    assert "unsafe SVG refused" in err
+    assert "Traceback" not in err

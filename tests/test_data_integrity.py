@@ -17,9 +17,13 @@ from openmicrocred._time import parse_datetime
 from openmicrocred.did import Resolver
 from openmicrocred.documents import DEFAULT_LOADER
 from openmicrocred.errors import (
+    ControllerMismatchError,
     InvalidProofError,
+    ProofExpiredError,
+    ProofNotYetValidError,
     ResolutionError,
     SafeModeError,
+    SignatureError,
     SuiteError,
     UnsupportedSuiteError,
 )
@@ -232,7 +236,8 @@ def test_valid_badge_verifies(signed: dict[str, Any]) -> None:
             InvalidProofError,
             "signature",
         ),
-        (lambda d: d["proof"].update(proofPurpose="authentication"), InvalidProofError, "purpose"),
+        # Changing what a proof claims breaks its signature: that is reported, never the claim.
+        (lambda d: d["proof"].update(proofPurpose="authentication"), SignatureError, "verify"),
         (
             lambda d: d["proof"].update(cryptosuite="eddsa-rdf-2022"),
             UnsupportedSuiteError,
@@ -252,8 +257,8 @@ def test_valid_badge_verifies(signed: dict[str, Any]) -> None:
             InvalidProofError,
             "signature",
         ),
-        (lambda d: d["proof"].update(created="2999-01-01T00:00:00Z"), InvalidProofError, "future"),
-        (lambda d: d["proof"].update(expires="2000-01-01T00:00:00Z"), InvalidProofError, "expired"),
+        (lambda d: d["proof"].update(created="2999-01-01T00:00:00Z"), SignatureError, "verify"),
+        (lambda d: d["proof"].update(expires="2000-01-01T00:00:00Z"), SignatureError, "verify"),
         (
             lambda d: d["proof"].update(verificationMethod="https://x.example/k#1"),
             ResolutionError,
@@ -273,8 +278,25 @@ def test_tampering_is_detected(
 
 def test_issuer_must_control_the_key(signed: dict[str, Any]) -> None:
     found = _error(signed, expected_controller="https://example.com/issuers/876543")
-    assert isinstance(found, InvalidProofError)
+    assert isinstance(found, ControllerMismatchError)
     assert "not of the issuer" in str(found)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "fragment"),
+    [
+        ({"proof_purpose": "authentication"}, InvalidProofError, "purpose"),
+        ({"created": datetime(2999, 1, 1, tzinfo=UTC)}, ProofNotYetValidError, "future"),
+        ({"expires": datetime(2000, 1, 1, tzinfo=UTC)}, ProofExpiredError, "expired"),
+    ],
+)
+def test_what_an_authentic_proof_claims_is_judged(
+    options: dict[str, Any], error: type[Exception], fragment: str
+) -> None:
+    doc = add_proof(load(SPEC / "ob3-basic.unsigned.json"), KEY, **options)
+    found = _error(doc)
+    assert type(found) is error, found
+    assert fragment in str(found)
 
 
 def test_challenge_and_domain(signed: dict[str, Any]) -> None:

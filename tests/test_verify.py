@@ -81,7 +81,7 @@ def test_only_proof_fails_when_tampered() -> None:
     signed = _signed()
     signed["name"] = "Teamwork Badge (forged)"
     report = _verifier().verify(signed)
-    _only_failure(report, "proof", "invalid_proof")
+    _only_failure(report, "proof", "signature_invalid")
     assert report.verdict is Verdict.TAMPERED
     with pytest.raises(VerificationFailed) as info:
         report.raise_for_failure()

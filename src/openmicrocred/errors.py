@@ -35,6 +35,7 @@ from typing import Protocol
 __all__ = [
     "BakeError",
     "CanonicalizationError",
+    "ControllerMismatchError",
     "CredentialError",
     "DocumentLoaderError",
     "ErrorDetail",
@@ -44,12 +45,14 @@ __all__ = [
     "InvalidProofError",
     "JsonLdError",
     "KeyFormatError",
+    "NoUsableKeyError",
     "OpenMicrocredError",
     "ProofExpiredError",
     "ProofNotYetValidError",
     "ResolutionError",
     "SafeModeError",
     "SchemaValidationError",
+    "SignatureError",
     "StatusListError",
     "SuiteError",
     "UnsupportedSuiteError",
@@ -160,9 +163,23 @@ class UnsupportedSuiteError(SuiteError):
 
 
 class InvalidProofError(SuiteError):
-    """The proof or signature does not verify."""
+    """The proof is malformed or does not conform (a missing or unreadable field, another
+    purpose, challenge or domain). Its subclasses say when the signature itself failed."""
 
     code = "invalid_proof"
+
+
+class SignatureError(InvalidProofError):
+    """The signature does not verify over the content: forged, or altered after signing."""
+
+    code = "signature_invalid"
+
+
+class ControllerMismatchError(InvalidProofError):
+    """The signature verifies, but with a key of someone other than the one the document
+    names as its issuer (or holder)."""
+
+    code = "issuer_key_mismatch"
 
 
 class ProofNotYetValidError(InvalidProofError):
@@ -187,6 +204,13 @@ class ResolutionError(OpenMicrocredError):
     """A DID or verification method could not be resolved."""
 
     code = "resolution_failed"
+
+
+class NoUsableKeyError(ResolutionError):
+    """The proof names no key that can be used (a JWS header with neither ``kid`` nor
+    ``jwk``, a key of an unsupported type for the suite)."""
+
+    code = "no_usable_key"
 
 
 class StatusListError(OpenMicrocredError):

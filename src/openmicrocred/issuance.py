@@ -16,6 +16,7 @@ from .keys import Ed25519Key, SigningKey
 from .suites import DEFAULT_REGISTRY, SuiteRegistry, add_proof
 from .suites.vc_jwt import sign_jwt
 from .types import DocumentLoader, JSONObject
+from .vcdm import check_credential
 
 __all__ = ["SecuringFormat", "issue"]
 
@@ -97,10 +98,13 @@ def issue(
     :param cryptosuite: the Data Integrity cryptosuite (``eddsa-rdfc-2022`` or
         ``eddsa-jcs-2022``).
     :param created: the proof's ``created`` time (Data Integrity; default now).
+    :raises CredentialError: ``credential`` breaks a VC Data Model rule (each listed with
+        its JSON path; see :mod:`openmicrocred.vcdm`).
     :raises TypeError: a Data Integrity proof asked of a key that is not Ed25519.
     :raises ValueError: an unknown format, or no verification method for a non-Ed25519 key.
     """
     chosen = SecuringFormat(format)
+    check_credential(credential)
     if chosen is SecuringFormat.VC_JWT:
         return sign_jwt(credential, key, kid=verification_method)
     if not isinstance(key, Ed25519Key):

@@ -29,7 +29,7 @@ from ._encoding import (
     multibase_encode,
     multicodec_unwrap,
 )
-from .errors import InvalidProofError, KeyFormatError
+from .errors import InvalidProofError, KeyFormatError, SignatureError
 
 __all__ = [
     "ECPublicKey",
@@ -138,7 +138,7 @@ class Ed25519PublicKey:
         try:
             self._key.verify(signature, data)
         except InvalidSignature:
-            raise InvalidProofError("the Ed25519 signature does not verify") from None
+            raise SignatureError("the Ed25519 signature does not verify") from None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Ed25519PublicKey) and other.raw == self.raw
@@ -329,7 +329,7 @@ class RSAPublicKey:
         try:
             self._key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
-            raise InvalidProofError("the RS256 signature does not verify") from None
+            raise SignatureError("the RS256 signature does not verify") from None
 
     def __repr__(self) -> str:
         return f"RSAPublicKey({self._key.key_size} bits)"
@@ -417,7 +417,7 @@ class ECPublicKey:
         try:
             self._key.verify(der, data, ec.ECDSA(hashes.SHA256()))
         except InvalidSignature:
-            raise InvalidProofError("the ES256 signature does not verify") from None
+            raise SignatureError("the ES256 signature does not verify") from None
 
     def __repr__(self) -> str:
         return "ECPublicKey(P-256)"

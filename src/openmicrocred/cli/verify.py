@@ -22,12 +22,14 @@ _MARK = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "-"}
 _VERDICT = {
     "verified": "VERIFIED",
     "tampered": "NOT VERIFIED — forged or tampered",
-    "invalid": "NOT VERIFIED — not a valid Open Badges credential",
+    "invalid": "NOT VERIFIED — not a valid credential",
+    "unsigned": "NOT VERIFIED — unsigned: nothing says who made it",
     "revoked": "NOT VERIFIED — authentic but REVOKED",
     "suspended": "NOT VERIFIED — authentic but SUSPENDED",
     "expired": "NOT VERIFIED — authentic but EXPIRED",
     "not_yet_valid": "NOT VERIFIED — authentic but not yet valid",
     "recipient_mismatch": "NOT VERIFIED — not issued to this recipient",
+    "untrusted_issuer": "NOT VERIFIED — authentic, but the issuer is on none of your trust lists",
     "unverifiable": "NOT VERIFIED — could not be fully checked",
 }
 
@@ -52,22 +54,31 @@ def _block(value: Any, *, limit: int = 14) -> str:
 
 
 def _print_report(report: VerificationReport, out: SupportsWrite[str]) -> None:
-    print(
-        f"{_VERDICT.get(report.verdict.value, report.verdict.value)}  ({_text(report.source)})",
-        file=out,
-    )
+    headline = _VERDICT.get(report.verdict.value, report.verdict.value)
+    if report.signer is not None:
+        # Who really signed it, in plain words, on the headline itself.
+        headline += f" — {_text(report.signer.statement)}"
+    print(f"{headline}  ({_text(report.source)})", file=out)
     if report.display is not None:
-        _print_display(report.display, report.issuer_trusted, out)
+        _print_display(report.display, report, out)
     _print_checks(report, out)
 
 
+def _trust_note(report: VerificationReport) -> str:
+    if report.issuer_trusted is None:
+        return ""
+    if report.issuer_trusted:
+        return f" ({_text(report.trusted_by)})" if report.trusted_by else " (trusted issuer)"
+    return " (on none of your trust lists)"
+
+
 def _print_display(
-    d: CredentialDisplay, issuer_trusted: bool | None, out: SupportsWrite[str]
+    d: CredentialDisplay, report: VerificationReport, out: SupportsWrite[str]
 ) -> None:
     if d.name or d.achievement.get("name"):
         print(f"  Badge:        {_text(d.name or d.achievement.get('name'))}", file=out)
     issuer = d.issuer.get("name") or d.issuer.get("id")
-    trusted = {True: " (trusted issuer)", False: " (unknown issuer)", None: ""}[issuer_trusted]
+    trusted = _trust_note(report)
     print(
         f"  Issuer:       {_text(issuer)}{trusted}"
         + (f" <{_text(d.issuer['id'])}>" if d.issuer.get("name") else ""),
@@ -94,7 +105,17 @@ def _print_display(
     )
     print(f"  Dates:        {dates}", file=out)
     for e in d.endorsements:
-        print(f"  Endorsed by:  {_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out)
+        if e.get("verified"):
+            print(
+                f"  Endorsed by:  {_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out
+            )
+        else:
+            verdict = f", {_text(e['verdict'])}" if e.get("verdict") else ""
+            print(
+                f"  Endorsement:  NOT VERIFIED{verdict}: claims to be from "
+                f"{_text(e.get('endorser'))}",
+                file=out,
+            )
 
 
 def _print_achievement(a: dict[str, Any], out: SupportsWrite[str]) -> None:
@@ -131,26 +152,13 @@ def _print_checks(report: VerificationReport, out: SupportsWrite[str]) -> None:
             print(f"  Fetched:      {_text(f['url'])} ({where})", file=out)
 
 
-def _load_trust(path: str) -> list[str]:
-    text = Path(path).read_text(encoding="utf-8")
-    if text.lstrip().startswith("["):
-        data = json.loads(text)
-        if not all(isinstance(x, str) for x in data):
-            raise ValueError("the trust file must be a JSON array of issuer ids")
-        return list(data)
-    return [
-        line.strip()
-        for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-
-
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from datetime import UTC
 
     from .._time import parse_datetime
     from ..errors import InputError
     from ..fetch import Fetcher, FetchPolicy
+    from ..verification.trust import TrustList
     from ..verification.verifier import Verifier
     from ._gc import collect_from_now_on
 
@@ -163,11 +171,11 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             if not sep or not url or not file:
                 raise ValueError(f"--resource needs URL=FILE, not {item!r}")
             resources[url] = Path(file).read_bytes()
-        trusted = _load_trust(args.trust) if args.trust else None
+        trust = [TrustList.load(path) for path in args.trust or []]
         at = parse_datetime(args.at) if args.at else None
         if at is not None and at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, OverflowError, InputError) as exc:
         print(f"openmicrocred verify: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     fetcher = (
@@ -175,9 +183,9 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         if args.offline
         else Fetcher.networked(FetchPolicy(), resources)
     )
-    verifier = Verifier(fetcher=fetcher, trusted_issuers=trusted)
+    verifier = Verifier(fetcher=fetcher, trust=trust)
     worst = 0
-    reports = []
+    reports: list[dict[str, Any]] = []
     try:
         for source in args.inputs:
             try:
@@ -190,20 +198,29 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             except InputError as exc:
                 print(f"openmicrocred verify: {terminal_safe(str(exc))}", file=sys.stderr)
                 worst = 2
+                reports.append(_unusable(source, exc))
                 continue
-            reports.append(report)
+            if args.json:
+                reports.append(report.model_dump(mode="json"))
             worst = max(worst, 0 if report.verified else 1)
             if not args.json:
                 _print_report(report, TerminalWriter(out))
     finally:
         fetcher.close()
     if args.json:
-        dumped = [r.model_dump(mode="json") for r in reports]
-        print(
-            json.dumps(dumped[0] if len(dumped) == 1 else dumped, indent=2, ensure_ascii=False),
-            file=out,
-        )
+        # One shape whatever the number of inputs: an array, one entry per input, in order.
+        print(json.dumps(reports, indent=2, ensure_ascii=False), file=out)
     return worst
+
+
+def _unusable(source: str, error: Exception) -> dict[str, Any]:
+    """The --json entry of an input that is not a credential in any supported form."""
+    return {
+        "verified": False,
+        "verdict": None,
+        "source": "<stdin>" if source == "-" else source,
+        "error": {"code": "unusable_input", "message": str(error)},
+    }
 
 
 def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
@@ -299,8 +316,11 @@ def _add_verify(sub: Subcommands) -> None:
     verify.add_argument(
         "--trust",
         metavar="FILE",
-        help="issuer ids your organisation recognises: a JSON array, or one "
-        "per line; the report says 'trusted' or 'unknown issuer'",
+        action="append",
+        help="a trust list: the issuer ids and domains your organisation recognises (a JSON "
+        "array, one per line, or an issuer registry such as the Digital Credentials "
+        "Consortium's registry.json); repeatable. An issuer on none of them is not verified "
+        "(verdict untrusted_issuer, exit 1)",
     )
     verify.add_argument(
         "--recipient",

@@ -19,8 +19,10 @@ from ..did.base import DIDResolver, VerificationMethod
 from ..did.resolver import Resolver
 from ..documents import DEFAULT_LOADER
 from ..errors import (
+    ControllerMismatchError,
     InvalidProofError,
     KeyFormatError,
+    NoUsableKeyError,
     OpenMicrocredError,
     ProofExpiredError,
     ProofNotYetValidError,
@@ -29,6 +31,7 @@ from ..errors import (
 )
 from ..keys import Ed25519Key, Ed25519PublicKey
 from ..types import DocumentLoader, JSONObject
+from ..vcdm import check_credential, is_credential
 from .base import Cryptosuite, SuiteRegistry
 from .ed25519_signature_2020 import ED25519_SIGNATURE_2020
 from .eddsa_jcs_2022 import EDDSA_JCS_2022
@@ -136,12 +139,12 @@ def add_proof(
     :param proof_as_array: write ``proof`` as an array even when it is the only proof.
     :raises UnsupportedSuiteError: the suite is unknown or verify-only.
     :raises SafeModeError: the document has terms no context defines.
+    :raises CredentialError: the document is a credential that breaks a VC Data Model rule
+        (see :mod:`openmicrocred.vcdm`).
     """
-    suite = registry.get("DataIntegrityProof", cryptosuite)
-    if not suite.can_sign:
-        raise SuiteError(
-            f"{cryptosuite!r} is accepted for verifying only; sign with eddsa-rdfc-2022"
-        )
+    if is_credential(document):
+        check_credential(document)
+    suite = _signing_suite(registry, cryptosuite)
     secured, existing = _without_proofs(document)
     options = _proof_options(
         cryptosuite,
@@ -163,6 +166,15 @@ def add_proof(
     all_proofs = [*existing, proof]
     secured["proof"] = all_proofs if (proof_as_array or len(all_proofs) > 1) else proof
     return secured
+
+
+def _signing_suite(registry: SuiteRegistry, cryptosuite: str) -> Cryptosuite:
+    suite = registry.get("DataIntegrityProof", cryptosuite)
+    if not suite.can_sign:
+        raise SuiteError(
+            f"{cryptosuite!r} is accepted for verifying only; sign with eddsa-rdfc-2022"
+        )
+    return suite
 
 
 def _without_proofs(document: JSONObject) -> tuple[JSONObject, list[JSONObject]]:
@@ -259,20 +271,31 @@ def verify_proof(
     :param expected_controller: if given, the key's controller must be this identifier
         (for a credential: the issuer).
     :raises UnsupportedSuiteError: unknown suite.
-    :raises InvalidProofError: the proof is malformed, for another purpose, challenge or
-        domain, outside its validity, signed by another controller, or the signature fails.
+    :raises SignatureError: the signature does not verify over the document.
+    :raises ControllerMismatchError: it verifies, with a key of another controller than
+        ``expected_controller``.
+    :raises InvalidProofError: the proof is malformed, or (once its signature verified) is
+        for another purpose, challenge or domain, or outside its validity.
+    :raises NoUsableKeyError: the proof names no key of the type the suite needs.
     :raises ResolutionError: the verification method cannot be dereferenced or is not
         authorised.
     """
+    # The signature first: a forged or altered proof is a SignatureError, never "expired" or
+    # "for another purpose"; what the proof claims is judged only once it is authentic.
     suite = _proof_suite(proof, registry)
-    _check_purpose(proof, purpose, challenge, domain)
-    _check_times(proof, now or datetime.now(UTC), clock_skew)
     signature = _signature(proof)
-    method = _signing_method(proof, resolver, purpose, expected_controller)
+    method = _signing_method(proof, resolver, purpose)
     document, config = _signed_inputs(unsecured, proof, suite)
     transformed = suite.transform(document, loader=loader)
     canonical_config = suite.configure(config, loader=loader)
     method.key.verify(signature, suite.hash(transformed, canonical_config))
+    if expected_controller is not None and method.controller != expected_controller:
+        raise ControllerMismatchError(
+            f"the proof was made with a key of {method.controller!r}, not of the issuer "
+            f"{expected_controller!r}"
+        )
+    _check_purpose(proof, purpose, challenge, domain)
+    _check_times(proof, now or datetime.now(UTC), clock_skew)
     return method
 
 
@@ -315,25 +338,15 @@ def _signature(proof: JSONObject) -> bytes:
     return signature
 
 
-def _signing_method(
-    proof: JSONObject,
-    resolver: DIDResolver,
-    purpose: str,
-    expected_controller: str | None,
-) -> VerificationMethod:
+def _signing_method(proof: JSONObject, resolver: DIDResolver, purpose: str) -> VerificationMethod:
     """The proof's verification method, dereferenced: an Ed25519 key authorised for
-    ``purpose`` and, if one is expected, of ``expected_controller``."""
+    ``purpose``."""
     method_id = proof.get("verificationMethod")
     if not isinstance(method_id, str):
-        raise InvalidProofError("proof has no verificationMethod")
+        raise NoUsableKeyError("the proof names no verificationMethod")
     method = resolver.verification_method(method_id, purpose=purpose)
     if not isinstance(method.key, Ed25519PublicKey):
-        raise InvalidProofError(f"{method_id!r} is not an Ed25519 key")
-    if expected_controller is not None and method.controller != expected_controller:
-        raise InvalidProofError(
-            f"the proof was made with a key of {method.controller!r}, not of the issuer "
-            f"{expected_controller!r}"
-        )
+        raise NoUsableKeyError(f"{method_id!r} is not an Ed25519 key, which this suite needs")
     return method
 
 

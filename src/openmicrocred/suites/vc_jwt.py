@@ -20,10 +20,10 @@ from typing import Any
 
 from .._encoding import b64url_encode
 from .._json import issuer_id
-from .._time import parse_datetime
+from .._time import format_datetime, parse_datetime
 from ..did.base import DIDResolver
 from ..did.resolver import Resolver
-from ..errors import InvalidProofError, KeyFormatError
+from ..errors import InvalidProofError, KeyFormatError, NoUsableKeyError, SignatureError
 from ..keys import (
     ECPublicKey,
     Ed25519PublicKey,
@@ -33,7 +33,14 @@ from ..keys import (
 )
 from ..types import JSONObject
 
-__all__ = ["ALGORITHMS", "JWTResult", "credential_from_payload", "sign_jwt", "verify_jwt"]
+__all__ = [
+    "ALGORITHMS",
+    "JWTResult",
+    "credential_from_payload",
+    "numeric_date_claim",
+    "sign_jwt",
+    "verify_jwt",
+]
 
 ALGORITHMS: frozenset[str] = frozenset({"EdDSA", "RS256", "ES256"})
 """The JWS algorithms accepted by default (OB 3.0 §8.2.3)."""
@@ -128,11 +135,9 @@ def _claims_match(payload: JSONObject, credential: JSONObject) -> None:
         ("nbf", ("validFrom", "issuanceDate")),
         ("exp", ("validUntil", "expirationDate")),
     ):
-        if claim not in payload:
+        if numeric_date_claim(payload, claim) is None:
             continue
         value = payload[claim]
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise InvalidProofError(f"JWT claim {claim!r} must be a NumericDate")
         for name in field_names:
             if name in credential:
                 try:
@@ -158,13 +163,13 @@ def credential_from_payload(payload: JSONObject) -> JSONObject:
             credential["issuer"] = payload["iss"]
         if "id" not in credential and isinstance(payload.get("jti"), str):
             credential["id"] = payload["jti"]
-        if (
-            "issuanceDate" not in credential
-            and "validFrom" not in credential
-            and isinstance(payload.get("nbf"), int | float)
+        for claim, names in (
+            ("nbf", ("issuanceDate", "validFrom")),
+            ("exp", ("expirationDate", "validUntil")),
         ):
-            stamp = datetime.fromtimestamp(payload["nbf"], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            credential["issuanceDate"] = stamp
+            when = numeric_date_claim(payload, claim)
+            if when is not None and not any(name in credential for name in names):
+                credential[names[0]] = format_datetime(when)
         subject = credential.get("credentialSubject")
         if (
             isinstance(subject, dict)
@@ -238,7 +243,9 @@ def _select_key(
         return found, "kid", controller
     if isinstance(header.get("jwk"), dict):
         return _key_from_jwk(header["jwk"]), "jwk", None
-    raise InvalidProofError("the JWS header has neither 'kid' nor 'jwk'")
+    raise NoUsableKeyError(
+        "the JWS header has neither 'kid' nor 'jwk': there is no key to check the signature with"
+    )
 
 
 def _decode(token: str, key: PublicKey, alg: str) -> Any:
@@ -264,9 +271,33 @@ def _decode(token: str, key: PublicKey, alg: str) -> Any:
             },
         )
     except jwt.InvalidSignatureError:
-        raise InvalidProofError("the JWS signature does not verify") from None
+        raise SignatureError("the JWS signature does not verify") from None
     except jwt.PyJWTError as exc:
         raise InvalidProofError(f"invalid JWS: {exc}") from None
+
+
+_MAX_NUMERIC_DATE = 253402300799  # 9999-12-31T23:59:59Z, the last second a date-time can name
+
+
+def numeric_date_claim(payload: JSONObject, claim: str) -> datetime | None:
+    """The time a NumericDate claim (``exp``, ``nbf``, ``iat``; RFC 7519 §2) names, or
+    ``None`` if the payload has no such claim.
+
+    :raises InvalidProofError: the claim is not a finite number of seconds between 1970 and
+        the year 9999 (a string, a boolean, NaN, infinity, a negative or huge number).
+    """
+    if claim not in payload:
+        return None
+    value = payload[claim]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise InvalidProofError(
+            f"JWT claim {claim!r} must be a NumericDate (seconds since 1970), not {value!r}"
+        )
+    if not (0 <= value <= _MAX_NUMERIC_DATE):  # also false for NaN
+        raise InvalidProofError(
+            f"JWT claim {claim!r} is {value!r}: not a time between 1970 and the year 9999"
+        )
+    return datetime.fromtimestamp(value, UTC)
 
 
 def verify_jwt(
@@ -279,7 +310,7 @@ def verify_jwt(
     """Verify a VC-JWT's signature and claims and return the credential it secures.
 
     Dates (``nbf``/``exp`` against the clock) are not judged here: an expired credential is
-    authentic, and the verifier reports its dates separately.
+    authentic, and the verifier reports its dates separately (see :func:`numeric_date_claim`).
 
     :param resolver: dereferences ``kid`` (DID URLs, https controller documents and JWK
         URLs); by default offline (did:key only).
@@ -287,6 +318,8 @@ def verify_jwt(
     :param algorithms: the JWS ``alg`` values accepted (an allowlist; ``none`` never is).
     :raises InvalidProofError: malformed token, disallowed header or algorithm, bad
         signature, or claims that contradict the credential.
+    :raises SignatureError: the signature does not verify.
+    :raises NoUsableKeyError: the header names no key (neither ``kid`` nor ``jwk``).
     :raises ResolutionError: the ``kid`` cannot be dereferenced.
     """
     header, alg = _read_header(token, algorithms)

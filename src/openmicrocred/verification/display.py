@@ -7,7 +7,10 @@ from typing import Any
 from .._json import as_list
 from .report import CredentialDisplay
 
-__all__ = ["credential_display"]
+__all__ = [
+    "credential_display",
+    "endorsement_summary",
+]
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -155,19 +158,21 @@ def _endorsements(
         ("issuer", _obj(issuer_raw)),
     ):
         for e in (_obj(x) for x in as_list(holder.get("endorsement"))):
-            endorser = e.get("issuer")
-            endorsements.append(
-                {
-                    "on": place,
-                    "id": e.get("id"),
-                    "name": e.get("name"),
-                    "endorser": endorser
-                    if isinstance(endorser, str)
-                    else _obj(endorser).get("name") or _obj(endorser).get("id"),
-                    "comment": _obj(e.get("credentialSubject")).get("endorsementComment"),
-                }
-            )
+            endorsements.append({"on": place, **endorsement_summary(e), "verified": False})
     return endorsements
+
+
+def endorsement_summary(endorsement: dict[str, Any]) -> dict[str, Any]:
+    """Who an endorsement says it is from, and what it says (as it states it)."""
+    endorser = endorsement.get("issuer")
+    return {
+        "id": endorsement.get("id"),
+        "name": endorsement.get("name"),
+        "endorser": endorser
+        if isinstance(endorser, str)
+        else _obj(endorser).get("name") or _obj(endorser).get("id"),
+        "comment": _obj(endorsement.get("credentialSubject")).get("endorsementComment"),
+    }
 
 
 def credential_display(credential: dict[str, Any]) -> CredentialDisplay:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import OpenMicrocredError, VerificationFailed
+from .signer import Signer
 
 __all__ = [
     "Check",
@@ -45,14 +46,21 @@ class Verdict(StrEnum):
 
     VERIFIED = "verified"
     TAMPERED = "tampered"
-    """Forged or tampered: a proof fails, or JSON-LD processing would change its meaning."""
+    """Forged or altered: a signature does not verify over the content, it was made with a
+    key of someone other than the issuer it names, or JSON-LD processing would make the JSON
+    say something other than what is signed."""
     INVALID = "invalid"
-    """Not a well-formed Open Badges credential."""
+    """Not a credential at all, or not a well-formed one (VC Data Model, Open Badges / CLR
+    structure, a named schema, a malformed proof)."""
+    UNSIGNED = "unsigned"
+    """A credential with no proof at all (or an empty proof list): nothing says who made it."""
     REVOKED = "revoked"
     SUSPENDED = "suspended"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     RECIPIENT_MISMATCH = "recipient_mismatch"
+    UNTRUSTED_ISSUER = "untrusted_issuer"
+    """Authentic, but the issuer is on none of the trust sources the verifier was given."""
     UNVERIFIABLE = "unverifiable"
     """Authentic as far as could be checked, but something could not be checked."""
 
@@ -72,7 +80,7 @@ class CheckName(StrEnum):
     REFRESH = "refresh"
     RECIPIENT = "recipient"
     ISSUER = "issuer"
-    """The verifier's own list of trusted issuers (a warning only)."""
+    """The trust sources the verifier was given (trusted issuers, issuer registries)."""
     ENDORSEMENTS = "endorsements"
     INCLUDED = "included"
     """The credentials a CLR carries."""
@@ -88,6 +96,8 @@ class CheckCode(StrEnum):
     SCHEMA_OK = "schema_ok"
     PROOF_OK = "proof_ok"
     PROOF_OK_UNBOUND = "proof_ok_unbound"
+    PROOF_SKIPPED = "proof_skipped"
+    """One proof of a set that could not be checked, while another one verified."""
     DATES_OK = "dates_ok"
     ACTIVE = "active"
     NO_STATUS = "no_status"
@@ -104,6 +114,7 @@ class CheckCode(StrEnum):
     SUBJECT_UNIDENTIFIED = "subject_unidentified"
     SCHEMA_UNAVAILABLE = "schema_unavailable"
     NO_PROOF = "no_proof"
+    NOT_A_CREDENTIAL = "not_a_credential"
     INVALID = "invalid"
     ERROR = "error"
     ISSUER_KEY_MISMATCH = "issuer_key_mismatch"
@@ -125,6 +136,7 @@ class CheckCode(StrEnum):
     """The entry's bit is set on a list of a purpose other than those above."""
     RECIPIENT_MISMATCH = "recipient_mismatch"
     UNKNOWN_ISSUER = "unknown_issuer"
+    """The issuer is on none of the configured trust sources."""
     ENDORSEMENT_INVALID = "endorsement_invalid"
     NO_INCLUDED_CREDENTIALS = "no_included_credentials"
     INCLUSION_DEPTH = "inclusion_depth"
@@ -139,10 +151,12 @@ class CheckCode(StrEnum):
     INVALID_PROOF = "invalid_proof"
     JSONLD_ERROR = "jsonld_error"
     JSONLD_SAFE_MODE = "jsonld_safe_mode"
+    NO_USABLE_KEY = "no_usable_key"
     PROOF_EXPIRED = "proof_expired"
     PROOF_NOT_YET_VALID = "proof_not_yet_valid"
     RESOLUTION_FAILED = "resolution_failed"
     SCHEMA_INVALID = "schema_invalid"
+    SIGNATURE_INVALID = "signature_invalid"
     STATUS_LIST_ERROR = "status_list_error"
     SUITE_ERROR = "suite_error"
     UNSUPPORTED_SUITE = "unsupported_suite"
@@ -234,6 +248,11 @@ class VerificationReport(BaseModel):
     carrier: Literal["json", "jwt", "png", "svg", "url"] = "json"
     proof_format: Literal["data-integrity", "vc-jwt", "none"] = "none"
     issuer_trusted: bool | None = None
+    """Whether a configured trust source lists the issuer (``None``: none configured)."""
+    signer: Signer | None = None
+    """Who signed it and how that is proven (``None`` unless a proof by the issuer verified)."""
+    trusted_by: str | None = None
+    """The trust source that lists the issuer, and the name it gives."""
     credential: dict[str, Any] | None = None
     display: CredentialDisplay | None = None
     endorsements: list[VerificationReport] = Field(default_factory=list)

@@ -12,7 +12,7 @@ that is not a credential in any supported form.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -28,7 +28,7 @@ from ..types import DocumentLoader, JSONObject
 from .checks import claims, document, nested, proof
 from .checks.status import StatusChecker, status_checks
 from .context import StatusCheck, VerificationContext
-from .display import credential_display
+from .display import credential_display, endorsement_summary
 from .inputs import LoadedCredential, load_credential
 from .report import (
     Check,
@@ -39,6 +39,7 @@ from .report import (
     VerificationReport,
     make_check,
 )
+from .trust import TrustList
 from .verdict import verdict
 
 __all__ = ["Verifier", "verify"]
@@ -68,7 +69,10 @@ class Verifier:
     :param fetcher: network access (and local copies of resources) for DID documents,
         controller documents, status lists and credential URLs.
     :param resolver: resolves verification methods (default: one using ``fetcher``).
-    :param trusted_issuers: issuer ids (DIDs, URLs) the verifying organisation recognises.
+    :param trusted_issuers: issuer ids (DIDs, URLs) and domains the verifying organisation
+        recognises (a trust source; see :class:`~.trust.TrustList`).
+    :param trust: more trust sources (issuer registries). With any trust source, an issuer
+        on none of them is not verified: the verdict is ``untrusted_issuer``.
     :param clock: returns "now" (default: the system clock, UTC).
     :param clock_skew: tolerance for every date: validity, proof times, status list expiry.
     :param status_checker: checks ``credentialStatus`` (default: Bitstring Status List, with
@@ -84,6 +88,7 @@ class Verifier:
     loader: DocumentLoader = DEFAULT_LOADER
     registry: SuiteRegistry = DEFAULT_REGISTRY
     trusted_issuers: Iterable[str] | None = None
+    trust: Sequence[TrustList] = ()
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     clock_skew: timedelta = timedelta(minutes=5)
     status_checker: StatusCheck | None = field(default_factory=StatusChecker)
@@ -94,9 +99,9 @@ class Verifier:
         self._resolver: DIDResolver = self.resolver or Resolver(self.fetcher)
         if self.resolver is None:
             self.resolver = self._resolver
-        self._trusted = (
-            frozenset(self.trusted_issuers) if self.trusted_issuers is not None else None
-        )
+        self._sources = list(self.trust)
+        if self.trusted_issuers is not None:
+            self._sources.append(TrustList.of(self.trusted_issuers))
 
     def verify(
         self,
@@ -147,18 +152,21 @@ class Verifier:
         depth: int,
     ) -> VerificationReport:
         credential = loaded.credential
-        jwt_outcome = None
         if loaded.jwt is not None:
             # What a VC-JWT says is its verified payload, not the unverified one.
             jwt_outcome = self._jwt(loaded.jwt, self._context(credential, now))
             credential = jwt_outcome.credential or credential
+            signed = proof.ProofOutcome([jwt_outcome.check], jwt_outcome.signer)
         ctx = self._context(credential, now)
-        checks = self._document_checks(credential, ctx, jwt=jwt_outcome is not None)
-        if jwt_outcome is not None:
-            checks.append(jwt_outcome.check)
-        else:
-            checks += _guarded(CheckName.PROOF, lambda: proof.data_integrity_proof(credential, ctx))
+        checks = self._document_checks(credential, ctx, jwt=loaded.jwt is not None)
+        if loaded.jwt is None:
+            signed = self._data_integrity(credential, ctx)
+        checks += signed.checks
         checks += self._claim_checks(credential, ctx, recipient)
+        trusted = None
+        if self._sources:
+            trust_check, trusted = claims.trusted_issuer(credential, signed.signer, self._sources)
+            checks.append(trust_check)
 
         def verify_one(inner: LoadedCredential) -> VerificationReport:
             return self._verify(inner, now, (None, ""), depth=depth + 1)
@@ -171,7 +179,20 @@ class Verifier:
             CheckName.INCLUDED, nested.included, credential, verify_one, limits
         )
         checks.extend(o.check for o in (endorsed, contained) if o.check is not None)
-        return self._report(loaded, credential, checks, now, endorsed, contained)
+        report = self._report(loaded, credential, checks, now, endorsed, contained)
+        return report.model_copy(
+            update={
+                "signer": signed.signer,
+                "trusted_by": trusted.describe() if trusted is not None else None,
+            }
+        )
+
+    @staticmethod
+    def _data_integrity(credential: JSONObject, ctx: VerificationContext) -> proof.ProofOutcome:
+        try:
+            return proof.data_integrity_proof(credential, ctx)
+        except Exception as exc:
+            return proof.ProofOutcome([_internal_error(CheckName.PROOF, exc)])
 
     def _jwt(self, token: str, ctx: VerificationContext) -> proof.JwtOutcome:
         try:
@@ -210,9 +231,6 @@ class Verifier:
                     credential, ctx, expected=expected, identity_type=identity_type
                 ),
             )
-        if self._trusted is not None:
-            trusted = self._trusted
-            checks += claims.trusted_issuer(credential, ctx, trusted=trusted)
         return checks
 
     @staticmethod
@@ -240,6 +258,10 @@ class Verifier:
     ) -> VerificationReport:
         try:
             display = credential_display(credential)
+            if endorsed.reports:
+                # An endorsement is shown as holding only if it verified, and as it was signed.
+                shown = [_endorsement_shown(r) for r in endorsed.reports]
+                display = display.model_copy(update={"endorsements": shown})
         except Exception:  # display is best effort; never let it hide the verdict
             display = None
         outcome = verdict(checks)
@@ -263,6 +285,18 @@ class Verifier:
             included=contained.reports,
             checked_at=format_datetime(now),
         )
+
+
+def _endorsement_shown(report: VerificationReport) -> dict[str, Any]:
+    summary = endorsement_summary(report.credential or {})
+    holder = report.source.split(".endorsement")[0]
+    return {
+        "on": {"$": "credential", "$.issuer": "issuer"}.get(holder, "achievement"),
+        "where": report.source,
+        **summary,
+        "verified": report.verified,
+        "verdict": report.verdict.value,
+    }
 
 
 def verify(source: Source, **options: Any) -> VerificationReport:

@@ -3,7 +3,7 @@ whether its issuer is one the verifying organisation recognises."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Sequence
 
 from ..._json import as_list, issuer_id
 from ..._time import format_datetime, parse_datetime
@@ -11,6 +11,8 @@ from ...models import IdentityObject
 from ...types import JSONObject
 from ..context import VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, make_check
+from ..signer import Signer
+from ..trust import TrustedIssuer, TrustList
 
 __all__ = ["dates", "recipient", "refresh", "trusted_issuer"]
 
@@ -29,16 +31,7 @@ def dates(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
         end = parse_datetime(credential[end_key]) if end_key in credential else None
     except (ValueError, TypeError, AttributeError) as exc:
         return [_dates(CheckStatus.FAILED, CheckCode.INVALID_DATE, str(exc), "$")]
-    if start is None:
-        return [
-            _dates(
-                CheckStatus.FAILED,
-                CheckCode.NO_VALID_FROM,
-                "the credential has no validFrom (or issuanceDate)",
-                f"$.{start_key}",
-            )
-        ]
-    if start > ctx.now + ctx.clock_skew:
+    if start is not None and start > ctx.now + ctx.clock_skew:
         return [
             _dates(
                 CheckStatus.FAILED,
@@ -56,12 +49,11 @@ def dates(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
                 f"$.{end_key}",
             )
         ]
+    # VC DM 2.0 makes validFrom optional; where a format needs it (VC 1.1, Open Badges),
+    # the structure check says so.
+    since = f"valid from {format_datetime(start)}" if start else "no validFrom stated"
     until = f" until {format_datetime(end)}" if end else ""
-    return [
-        _dates(
-            CheckStatus.PASSED, CheckCode.DATES_OK, f"valid from {format_datetime(start)}{until}"
-        )
-    ]
+    return [_dates(CheckStatus.PASSED, CheckCode.DATES_OK, since + until)]
 
 
 def refresh(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
@@ -133,18 +125,27 @@ def recipient(
 
 
 def trusted_issuer(
-    credential: JSONObject, ctx: VerificationContext, *, trusted: Collection[str]
-) -> list[Check]:
-    """The issuer is on the verifier's list of recognised issuers (a warning only)."""
+    credential: JSONObject, signer: Signer | None, sources: Sequence[TrustList]
+) -> tuple[Check, TrustedIssuer | None]:
+    """The issuer is on one of the verifier's trust sources, by its id or by the domain that
+    published the key that signed. Blocking: with a trust source configured, an issuer on
+    none of them is not verified."""
     issuer = issuer_id(credential)
-    ok = issuer in trusted
-    return [
-        make_check(
-            CheckName.ISSUER,
-            CheckStatus.PASSED if ok else CheckStatus.FAILED,
-            CheckCode.TRUSTED_ISSUER if ok else CheckCode.UNKNOWN_ISSUER,
-            f"{'trusted' if ok else 'unknown'} issuer {issuer}",
-            "$.issuer",
-            severity="warning",
-        )
-    ]
+    for source in sources:
+        entry = source.lookup(issuer, signer)
+        if entry is not None:
+            return make_check(
+                CheckName.ISSUER,
+                CheckStatus.PASSED,
+                CheckCode.TRUSTED_ISSUER,
+                f"the issuer {issuer} is {entry.describe()}",
+                "$.issuer",
+            ), entry
+    names = ", ".join(s.name for s in sources)
+    return make_check(
+        CheckName.ISSUER,
+        CheckStatus.FAILED,
+        CheckCode.UNKNOWN_ISSUER,
+        f"the issuer {issuer} is on none of the trust sources ({names})",
+        "$.issuer",
+    ), None

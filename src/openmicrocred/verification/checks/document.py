@@ -10,6 +10,7 @@ from ...jsonld import check_safe
 from ...models import parse_credential
 from ...schema import bundled_schema_urls, schema_errors, schema_url_for
 from ...types import JSONObject
+from ...vcdm import credential_errors, is_credential, version_of
 from ..context import VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, code_of, make_check
 
@@ -21,8 +22,11 @@ _SCHEMA_VALIDATOR = "1EdTechJsonSchemaValidator2019"
 def safe_mode(credential: JSONObject, ctx: VerificationContext, *, warning: bool) -> list[Check]:
     """JSON-LD processing keeps every property. ``warning``: data loss is reported but does
     not block (a VC-JWT signs the JSON bytes, so loss there cannot hide an unsigned claim)."""
+    # The proofs are left to their suites: each is checked with the contexts its suite
+    # uses, and one of an unknown type is skipped rather than making the document unsafe.
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
     try:
-        check_safe(credential, loader=ctx.loader)
+        check_safe(unsecured, loader=ctx.loader)
     except SafeModeError as exc:
         severity: Literal["error", "warning"] = "warning" if warning else "error"
         return [
@@ -47,8 +51,55 @@ def safe_mode(credential: JSONObject, ctx: VerificationContext, *, warning: bool
     ]
 
 
+_OB_TYPES = frozenset(
+    {"AchievementCredential", "OpenBadgeCredential", "EndorsementCredential", "ClrCredential"}
+)
+
+
+def _structure(
+    status: CheckStatus, code: CheckCode, message: str, path: str | None = None
+) -> Check:
+    return make_check(CheckName.STRUCTURE, status, code, message, path)
+
+
 def structure(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
-    """The document parses into the Open Badges / CLR models and names its subject."""
+    """A verifiable credential by the VC Data Model (1.1 or 2.0) and, when it has an Open
+    Badges or CLR type, one that parses into those models and names its subject."""
+    if not is_credential(credential):
+        return [
+            _structure(
+                CheckStatus.FAILED,
+                CheckCode.NOT_A_CREDENTIAL,
+                "not a verifiable credential: it has neither the VerifiableCredential type nor "
+                "a credentialSubject",
+                "$",
+            )
+        ]
+    errors = credential_errors(credential)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return [
+            _structure(
+                CheckStatus.FAILED,
+                CheckCode.INVALID_CREDENTIAL,
+                f"not a valid verifiable credential: {errors[0].message}{more}",
+                errors[0].path,
+            )
+        ]
+    if not _OB_TYPES & set(as_list(credential.get("type"))):
+        version = "2.0" if version_of(credential) == 2 else "1.1"
+        return [
+            _structure(
+                CheckStatus.PASSED,
+                CheckCode.STRUCTURE_OK,
+                f"a well-formed verifiable credential (VC Data Model {version}); not an Open "
+                "Badge, so the Open Badges checks do not apply",
+            )
+        ]
+    return [_open_badge(credential)]
+
+
+def _open_badge(credential: JSONObject) -> Check:
     try:
         model = parse_credential(credential)
     except CredentialError as exc:
@@ -57,30 +108,19 @@ def structure(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
         if len(exc.errors) > 1:
             message += f" (and {len(exc.errors) - 1} more)"
         path = first.path if first else "$"
-        return [
-            make_check(
-                CheckName.STRUCTURE, CheckStatus.FAILED, CheckCode.INVALID_CREDENTIAL, message, path
-            )
-        ]
+        return _structure(CheckStatus.FAILED, CheckCode.INVALID_CREDENTIAL, message, path)
     kind = type(model).__name__
     subject = model.credential_subject
     # A ClrSubject's id and identifier are optional.
     has_id = getattr(subject, "id", None) is not None
     if kind != "ClrCredential" and not (has_id or getattr(subject, "identifier", None)):
-        return [
-            make_check(
-                CheckName.STRUCTURE,
-                CheckStatus.FAILED,
-                CheckCode.SUBJECT_UNIDENTIFIED,
-                "credentialSubject has neither id nor identifier",
-                "$.credentialSubject",
-            )
-        ]
-    return [
-        make_check(
-            CheckName.STRUCTURE, CheckStatus.PASSED, CheckCode.STRUCTURE_OK, f"well-formed {kind}"
+        return _structure(
+            CheckStatus.FAILED,
+            CheckCode.SUBJECT_UNIDENTIFIED,
+            "credentialSubject has neither id nor identifier",
+            "$.credentialSubject",
         )
-    ]
+    return _structure(CheckStatus.PASSED, CheckCode.STRUCTURE_OK, f"well-formed {kind}")
 
 
 def schemas(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
