@@ -46,13 +46,6 @@ OLD_OB_CONTEXTS = {
         _DRAFT_VOCAB
     ),
 }
-# Draft URLs outside https://purl.imsglobal.org/spec/ob/v3p0/context…, which the data model
-# (openmicrocred.models.credential.OB_CONTEXT_PREFIX) does not yet accept as an OB 3.0 context:
-# the proof verifies, the structure check fails.
-_NOT_YET_ACCEPTED = pytest.mark.xfail(
-    strict=True, reason="models.credential OB_CONTEXT_PREFIX accepts only purl.imsglobal.org URLs"
-)
-_DRAFT_URLS = {u for u, vocab in OLD_OB_CONTEXTS.items() if vocab == _DRAFT_VOCAB}
 
 KEY = Ed25519Key.from_seed(bytes(range(32)))
 
@@ -107,7 +100,7 @@ def test_badge_signed_with_an_old_context_has_a_valid_proof(url: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    [pytest.param(u, marks=_NOT_YET_ACCEPTED) if u in _DRAFT_URLS else u for u in OLD_OB_CONTEXTS],
+    list(OLD_OB_CONTEXTS),
 )
 def test_badge_signed_with_an_old_context_verifies(url: str) -> None:
     report = verify(issue(_badge(url), KEY))
@@ -179,7 +172,7 @@ def test_spec_examples_from_earlier_builds_have_valid_proofs(path: Path) -> None
 
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(p, marks=_NOT_YET_ACCEPTED) if "2022" in p.name else p for p in _EXAMPLES],
+    _EXAMPLES,
     ids=lambda p: p.name,
 )
 def test_spec_examples_from_earlier_builds_verify(path: Path) -> None:

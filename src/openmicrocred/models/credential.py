@@ -13,6 +13,7 @@ from .profile import Profile
 
 __all__ = [
     "OB_CONTEXT_PREFIX",
+    "OB_CONTEXT_PREFIXES",
     "VC_V1_CONTEXT",
     "VC_V2_CONTEXT",
     "AchievementCredential",
@@ -34,6 +35,13 @@ __all__ = [
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+OB_CONTEXT_PREFIXES = (
+    OB_CONTEXT_PREFIX,
+    # the drafts' contexts, which badges issued in 2022-2023 name (bundled in contexts/)
+    "https://imsglobal.github.io/openbadges-specification/",
+    "https://w3c-ccg.github.io/vc-ed/plugfest-1-2022/jff-vc-edu-plugfest-1-context.json",
+)
+"""How the Open Badges 3.0 contexts a credential may name begin."""
 
 
 class Proof(OBModel):
@@ -191,7 +199,7 @@ class VerifiableCredential(OBModel):
 
 
 def _check_ob_context(value: list[str | dict[str, Any]]) -> list[str | dict[str, Any]]:
-    if not any(isinstance(c, str) and c.startswith(OB_CONTEXT_PREFIX) for c in value):
+    if not any(isinstance(c, str) and c.startswith(OB_CONTEXT_PREFIXES) for c in value):
         raise ValueError(f"@context must include an Open Badges 3.0 context ({OB_CONTEXT_PREFIX}…)")
     return value
 
