@@ -423,3 +423,21 @@ def test_legacy_eddsa_2022_name_verifies() -> None:
     assert _error(signed) is None
     signed["name"] = "changed"
     assert _error(signed) is not None
+
+
+def test_eddsa_jcs_2022_checks_the_context_prefix() -> None:
+    # vc-di-eddsa §3.3.2: the document's @context must start with the proof's.
+    signed = load(DI / "eddsa-jcs-2022/signedJCS.json")
+    assert "@context" in signed["proof"]
+    replaced = copy.deepcopy(signed)
+    replaced["@context"] = [*replaced["@context"][:-1], "https://www.w3.org/ns/did/v1"]
+    found = _error(replaced)
+    assert isinstance(found, SignatureError)
+    assert "@context" in str(found)
+    reordered = copy.deepcopy(signed)
+    reordered["@context"] = list(reversed(reordered["@context"]))
+    assert isinstance(_error(reordered), SignatureError)
+    # more contexts after the signed ones are allowed: the JSON itself is what is signed
+    extended = copy.deepcopy(signed)
+    extended["@context"] = [*extended["@context"], "https://w3id.org/security/multikey/v1"]
+    assert _error(extended) is None

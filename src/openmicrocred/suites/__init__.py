@@ -1,8 +1,8 @@
 """Proof suites: Data Integrity (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-sd-2023, legacy
 eddsa-2022 and Ed25519Signature2020) and the registry that selects them.
 
-``verify_proofs`` here is the engine's, with ecdsa-sd-2023 proofs (which are not one
-signature over one hash) checked by :func:`.ecdsa_sd_2023.verify_sd_proof`.
+ecdsa-sd-2023 proofs, which are not one signature over one hash, check their own signatures
+through the engine's :class:`~.base.SignatureChecking` hook.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from .data_integrity import (
     add_proof,
     create_proof,
     verify_proof,
+    verify_proofs,
 )
-from .ecdsa_sd_2023 import ECDSA_SD_2023, verify_proofs
+from .ecdsa_sd_2023 import ECDSA_SD_2023
 
 DEFAULT_REGISTRY.register(ECDSA_SD_2023)
 

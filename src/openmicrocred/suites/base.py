@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..errors import UnsupportedSuiteError
 from ..types import DocumentLoader, JSONObject
 
-__all__ = ["Cryptosuite", "SuiteRegistry", "combined_hash"]
+if TYPE_CHECKING:
+    from ..did.base import DIDResolver, VerificationMethod
+
+__all__ = ["Cryptosuite", "SignatureChecking", "SuiteRegistry", "combined_hash"]
 
 
 class Cryptosuite(Protocol):
@@ -39,6 +42,30 @@ class Cryptosuite(Protocol):
 
     def hash(self, transformed: str, canonical_config: str) -> bytes:
         """The bytes that are signed."""
+        ...
+
+
+@runtime_checkable
+class SignatureChecking(Protocol):
+    """A suite whose proofs are not one signature over one hash (ecdsa-sd-2023 signs each
+    statement): it checks the signatures itself. The engine still judges the controller,
+    purpose, challenge, domain and dates, after the signatures verified."""
+
+    def verify_signature(
+        self,
+        unsecured: JSONObject,
+        proof: JSONObject,
+        *,
+        resolver: DIDResolver,
+        purpose: str,
+        loader: DocumentLoader,
+    ) -> VerificationMethod:
+        """Dereference the proof's key and verify its signatures over ``unsecured``.
+
+        :raises SignatureError: a signature does not verify.
+        :raises NoUsableKeyError: the proof names no key of the type the suite needs.
+        :raises InvalidProofError: the proof value is malformed.
+        """
         ...
 
 

@@ -27,12 +27,13 @@ from ..errors import (
     ProofExpiredError,
     ProofNotYetValidError,
     ResolutionError,
+    SignatureError,
     SuiteError,
 )
 from ..keys import Ed25519Key, Ed25519PublicKey
 from ..types import DocumentLoader, JSONObject
 from ..vcdm import check_credential, is_credential
-from .base import Cryptosuite, SuiteRegistry
+from .base import Cryptosuite, SignatureChecking, SuiteRegistry
 from .ed25519_signature_2020 import ED25519_SIGNATURE_2020
 from .eddsa_jcs_2022 import EDDSA_JCS_2022
 from .eddsa_rdfc_2022 import EDDSA_2022, EDDSA_RDFC_2022
@@ -283,12 +284,12 @@ def verify_proof(
     # The signature first: a forged or altered proof is a SignatureError, never "expired" or
     # "for another purpose"; what the proof claims is judged only once it is authentic.
     suite = _proof_suite(proof, registry)
-    signature = _signature(proof)
-    method = _signing_method(proof, resolver, purpose)
-    document, config = _signed_inputs(unsecured, proof, suite)
-    transformed = suite.transform(document, loader=loader)
-    canonical_config = suite.configure(config, loader=loader)
-    method.key.verify(signature, suite.hash(transformed, canonical_config))
+    if isinstance(suite, SignatureChecking):
+        method = suite.verify_signature(
+            unsecured, proof, resolver=resolver, purpose=purpose, loader=loader
+        )
+    else:
+        method = _verify_signature(unsecured, proof, suite, resolver, purpose, loader)
     if expected_controller is not None and method.controller != expected_controller:
         raise ControllerMismatchError(
             f"the proof was made with a key of {method.controller!r}, not of the issuer "
@@ -296,6 +297,24 @@ def verify_proof(
         )
     _check_purpose(proof, purpose, challenge, domain)
     _check_times(proof, now or datetime.now(UTC), clock_skew)
+    return method
+
+
+def _verify_signature(
+    unsecured: JSONObject,
+    proof: JSONObject,
+    suite: Cryptosuite,
+    resolver: DIDResolver,
+    purpose: str,
+    loader: DocumentLoader,
+) -> VerificationMethod:
+    """One Ed25519 signature over the suite's hash of the document and proof options."""
+    signature = _signature(proof)
+    method = _signing_method(proof, resolver, purpose)
+    document, config = _signed_inputs(unsecured, proof, suite)
+    transformed = suite.transform(document, loader=loader)
+    canonical_config = suite.configure(config, loader=loader)
+    method.key.verify(signature, suite.hash(transformed, canonical_config))
     return method
 
 
@@ -360,6 +379,14 @@ def _signed_inputs(
     document = unsecured
     if suite.proof_carries_context:
         if "@context" in config:
+            # vc-di-eddsa §3.3.2 (eddsa-jcs-2022): the document's @context must start with
+            # the proof's, in order; the document is then verified with the proof's.
+            signed, shown = as_list(config["@context"]), as_list(unsecured.get("@context"))
+            if shown[: len(signed)] != signed:
+                raise SignatureError(
+                    "the document's @context does not start with the proof's @context: the "
+                    "contexts were changed after signing"
+                )
             document = {**unsecured, "@context": config["@context"]}
     elif "@context" in unsecured:
         config["@context"] = unsecured["@context"]

@@ -31,17 +31,13 @@ from .._json import json_copy
 from .._time import format_datetime
 from ..canon import canonicalize, canonicalize_document
 from ..did.base import DIDResolver, VerificationMethod
-from ..did.resolver import Resolver
 from ..documents import DEFAULT_LOADER
 from ..errors import (
-    ControllerMismatchError,
     InvalidProofError,
     KeyFormatError,
     NoUsableKeyError,
-    OpenMicrocredError,
     SignatureError,
     SuiteError,
-    UnsupportedSuiteError,
 )
 from ..jsonld import to_quads
 from ..keys import ECPublicKey, P256Key
@@ -54,14 +50,7 @@ from ._selective import (
     select_json_ld,
 )
 from .base import SuiteRegistry
-from .data_integrity import (
-    _CLOCK_SKEW,
-    DEFAULT_REGISTRY,
-    ProofResult,
-    _check_purpose,
-    _check_times,
-)
-from .data_integrity import verify_proofs as _verify_other_proofs
+from .data_integrity import _CLOCK_SKEW, verify_proof
 
 __all__ = [
     "BASE_HEADER",
@@ -79,7 +68,6 @@ __all__ = [
     "serialize_base_proof_value",
     "serialize_derived_proof_value",
     "verify_proof_value",
-    "verify_proofs",
     "verify_sd_proof",
 ]
 
@@ -460,85 +448,20 @@ def verify_sd_proof(
     :raises NoUsableKeyError: the proof names no P-256 key.
     :raises ResolutionError: the verification method cannot be dereferenced.
     """
-    # As the engine does: the signatures first, then what the proof claims.
-    if "previousProof" in proof:
-        raise InvalidProofError("ecdsa-sd-2023 proofs with previousProof are not supported")
-    method, key = _signing_method(proof, resolver, purpose)
-    verify_proof_value(unsecured, proof, key, loader=loader)
-    if expected_controller is not None and method.controller != expected_controller:
-        raise ControllerMismatchError(
-            f"the proof was made with a key of {method.controller!r}, not of the issuer "
-            f"{expected_controller!r}"
-        )
-    _check_purpose(proof, purpose, challenge, domain)
-    _check_times(proof, now or datetime.now(UTC), clock_skew)
-    return method
-
-
-def _is_sd(proof: Any, registry: SuiteRegistry) -> bool:
-    if not isinstance(proof, dict) or proof.get("cryptosuite") != CRYPTOSUITE:
-        return False
-    try:
-        return isinstance(registry.get(str(proof.get("type")), CRYPTOSUITE), EcdsaSd2023)
-    except UnsupportedSuiteError:
-        return False
-
-
-def verify_proofs(
-    document: JSONObject,
-    *,
-    resolver: DIDResolver | None = None,
-    registry: SuiteRegistry = DEFAULT_REGISTRY,
-    loader: DocumentLoader = DEFAULT_LOADER,
-    purpose: str = "assertionMethod",
-    challenge: str | None = None,
-    domain: str | None = None,
-    expected_controller: str | None = None,
-    now: datetime | None = None,
-    clock_skew: timedelta = _CLOCK_SKEW,
-) -> list[ProofResult]:
-    """:func:`openmicrocred.suites.data_integrity.verify_proofs`, with every ecdsa-sd-2023
-    proof (when ``registry`` has the suite) checked by :func:`verify_sd_proof`.
-
-    :return: one :class:`ProofResult` per proof, in document order (empty if none).
-    """
-    resolver = resolver or Resolver()
-    options: dict[str, Any] = {
-        "resolver": resolver,
-        "loader": loader,
-        "purpose": purpose,
-        "challenge": challenge,
-        "domain": domain,
-        "expected_controller": expected_controller,
-        "now": now,
-        "clock_skew": clock_skew,
-    }
-    results = _verify_other_proofs(document, registry=registry, **options)
-    raw = document.get("proof")
-    proofs: list[Any] = raw if isinstance(raw, list) else [raw]
-    if len(results) != len(proofs):
-        return results  # the proof member itself is malformed
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    return [
-        _sd_result(result, unsecured, proofs[result.index], options)
-        if _is_sd(proofs[result.index], registry)
-        else result
-        for result in results
-    ]
-
-
-def _sd_result(
-    base: ProofResult, unsecured: JSONObject, proof: JSONObject, options: dict[str, Any]
-) -> ProofResult:
-    fields = {**base.__dict__, "error": None, "controller": None}
-    try:
-        method = verify_sd_proof(unsecured, proof, **options)
-    except OpenMicrocredError as exc:
-        return ProofResult(**{**fields, "error": exc})
-    except (TypeError, ValueError, KeyError) as exc:
-        error = InvalidProofError(f"malformed proof: {type(exc).__name__}: {exc}")
-        return ProofResult(**{**fields, "error": error})
-    return ProofResult(**{**fields, "controller": method.controller})
+    registry = SuiteRegistry([ECDSA_SD_2023])
+    return verify_proof(
+        unsecured,
+        proof,
+        resolver=resolver,
+        registry=registry,
+        loader=loader,
+        purpose=purpose,
+        challenge=challenge,
+        domain=domain,
+        expected_controller=expected_controller,
+        now=now,
+        clock_skew=clock_skew,
+    )
 
 
 # --------------------------------------------------------------------------- issuing
@@ -688,8 +611,8 @@ class EcdsaSd2023:
     """``ecdsa-sd-2023`` in the suite registry.
 
     Its proofs are not one signature over one hash, so the engine's ``transform`` /
-    ``configure`` / ``hash`` steps do not sign or verify them: :func:`verify_proofs` (the
-    package's ``verify_proofs``) routes them to :func:`verify_sd_proof`, and issuers use
+    ``configure`` / ``hash`` steps do not sign or verify them: the engine calls
+    :meth:`verify_signature` (see :class:`~.base.SignatureChecking`), and issuers use
     :func:`add_base_proof`.
     """
 
@@ -722,6 +645,23 @@ class EcdsaSd2023:
     ) -> None:
         """:func:`verify_proof_value`."""
         verify_proof_value(unsecured, proof, key, loader=loader)
+
+    def verify_signature(
+        self,
+        unsecured: JSONObject,
+        proof: JSONObject,
+        *,
+        resolver: DIDResolver,
+        purpose: str,
+        loader: DocumentLoader,
+    ) -> VerificationMethod:
+        """The engine's hook (:class:`~.base.SignatureChecking`): the P-256 key, then the
+        base signature and each disclosed statement's signature."""
+        if "previousProof" in proof:
+            raise InvalidProofError("ecdsa-sd-2023 proofs with previousProof are not supported")
+        method, key = _signing_method(proof, resolver, purpose)
+        verify_proof_value(unsecured, proof, key, loader=loader)
+        return method
 
 
 ECDSA_SD_2023 = EcdsaSd2023()
