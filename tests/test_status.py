@@ -407,3 +407,59 @@ def test_unsupported_status_methods(issuer: _Issuer) -> None:
     report = Verifier().verify(add_proof(credential, issuer.key))
     assert _status_codes(report) == ["unsupported_status_method"]
     assert report.verdict is Verdict.UNVERIFIABLE
+
+
+def _list_with(issuer: _Issuer, **changes: Any) -> dict[str, Any]:
+    document = status_list_credential(
+        "https://kmutt.example/status/revocation-1.json",
+        "revocation",
+        BitString().encode(),
+        issuer=issuer.key.did,
+        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    document.update(changes)
+    signed: dict[str, Any] = add_proof(document, issuer.key)
+    return signed
+
+
+def test_a_list_whose_id_differs_from_its_url_is_a_warning(issuer: _Issuer) -> None:
+    # What 1EdTech's validator and the reference stack do: the list is used, with a warning.
+    badge = issuer.issue("urn:uuid:badge-1")
+    moved = _list_with(issuer, id="https://kmutt.example/status/old-name.json")
+    report = _resources(issuer, badge, lambda _: moved)
+    assert report.verified, report.checks
+    warning = [c for c in report.checks if c.code == "status_list_id_mismatch"]
+    assert len(warning) == 1
+    assert warning[0].severity == "warning"
+    assert "old-name.json" in warning[0].message
+
+
+@pytest.mark.parametrize(
+    ("dates", "fragment"),
+    [
+        ({"validFrom": "2099-01-01T00:00:00Z"}, "not valid until 2099"),
+        ({"validUntil": "2026-02-01T00:00:00Z"}, "expired at 2026-02-01"),
+    ],
+)
+def test_a_lists_own_validity_is_enforced(
+    issuer: _Issuer, dates: dict[str, str], fragment: str
+) -> None:
+    badge = issuer.issue("urn:uuid:badge-1")
+    report = _resources(issuer, badge, lambda _: _list_with(issuer, **dates))
+    assert not report.verified
+    assert "status_list_invalid" in _status_codes(report)
+    assert fragment in str(report.checks)
+
+
+@pytest.mark.parametrize("index", ["\u0665", "0_5", " 5", "5 ", "+5", "-5", "5.0", 5, "", "1" * 13])
+def test_status_list_index_is_a_plain_ascii_decimal_string(issuer: _Issuer, index: Any) -> None:
+    badge = issuer.issue("urn:uuid:badge-1")
+    badge.pop("proof")
+    for entry in badge["credentialStatus"]:
+        entry["statusListIndex"] = index
+    signed = add_proof(badge, issuer.key)
+    report = _resources(issuer, signed, lambda d: d)
+    assert report.verdict is Verdict.INVALID
+    codes = _status_codes(report)
+    assert codes and set(codes) == {"invalid_status_entry"}, report.checks
+    assert report.check("status").path.endswith(".statusListIndex")

@@ -51,6 +51,7 @@ FAILED: dict[tuple[CheckName, CheckCode], Verdict] = {
     (CheckName.DATES, CheckCode.NO_VALID_FROM): Verdict.INVALID,
     (CheckName.STATUS, CheckCode.REVOKED): Verdict.REVOKED,
     (CheckName.STATUS, CheckCode.SUSPENDED): Verdict.SUSPENDED,
+    (CheckName.STATUS, CheckCode.INVALID_STATUS_ENTRY): Verdict.INVALID,
     (CheckName.RECIPIENT, CheckCode.RECIPIENT_MISMATCH): Verdict.RECIPIENT_MISMATCH,
     (CheckName.INCLUDED, CheckCode.INCLUDED_INVALID): Verdict.INVALID,
     (CheckName.INCLUDED, CheckCode.NO_INCLUDED_CREDENTIALS): Verdict.INVALID,
@@ -107,6 +108,7 @@ NOT_FAILURES = {
     CheckCode.STATUS_REFRESH,
     CheckCode.STATUS_MESSAGE,
     CheckCode.STATUS_SET,
+    CheckCode.STATUS_LIST_ID_MISMATCH,
 }
 
 

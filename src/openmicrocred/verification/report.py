@@ -128,6 +128,8 @@ class CheckCode(StrEnum):
     UNSUPPORTED_STATUS_METHOD = "unsupported_status_method"
     STATUS_LIST_UNREACHABLE = "status_list_unreachable"
     STATUS_LIST_INVALID = "status_list_invalid"
+    STATUS_LIST_ID_MISMATCH = "status_list_id_mismatch"
+    """The list's ``id`` differs from the URL it was fetched from (a warning only)."""
     REVOKED = "revoked"
     SUSPENDED = "suspended"
     STATUS_REFRESH = "status_refresh"

@@ -35,6 +35,7 @@ RULES: tuple[tuple[CheckName, frozenset[CheckCode] | None, Verdict], ...] = (
     (CheckName.PROOF, None, Verdict.INVALID),
     (CheckName.STATUS, frozenset({CheckCode.REVOKED}), Verdict.REVOKED),
     (CheckName.STATUS, frozenset({CheckCode.SUSPENDED}), Verdict.SUSPENDED),
+    (CheckName.STATUS, frozenset({CheckCode.INVALID_STATUS_ENTRY}), Verdict.INVALID),
     (CheckName.DATES, frozenset({CheckCode.EXPIRED}), Verdict.EXPIRED),
     (CheckName.DATES, frozenset({CheckCode.NOT_YET_VALID}), Verdict.NOT_YET_VALID),
     (CheckName.DATES, None, Verdict.INVALID),

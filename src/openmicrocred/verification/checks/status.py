@@ -11,13 +11,15 @@ method", never as passed.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from ..._json import as_list, id_of
-from ..._time import parse_datetime
+from ..._time import format_datetime, parse_datetime
 from ...errors import FetchError, OpenMicrocredError, StatusListError
 from ...status.bitstring import BitString
 from ...suites import verify_proofs
@@ -33,6 +35,8 @@ _KINDS = {
     "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021", False),
 }
 
+
+_INDEX = re.compile(r"[0-9]{1,12}")
 
 _SET_CODES = {
     "revocation": CheckCode.REVOKED,
@@ -59,6 +63,10 @@ class _CachedList:
     purposes: tuple[str, ...]
     subject_type: str
     issuer: str | None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    stated_id: str | None = None
+    """The list's own ``id`` when it differs from the URL it was fetched from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +98,18 @@ def _parse_entry(entry: Any, path: str) -> _Entry | Check:
         )
     purpose = entry.get("statusPurpose")
     url = entry.get("statusListCredential")
-    try:
-        index = int(str(entry.get("statusListIndex")))
-        size = int(entry.get("statusSize", 1))
-    except ValueError:
+    raw_index = entry.get("statusListIndex")
+    # A base-10 string of ASCII digits (Bitstring Status List 2.1): not Arabic-Indic digits,
+    # "0_5", " 5" or the number 5, which int() would all read as 5.
+    if not isinstance(raw_index, str) or not _INDEX.fullmatch(raw_index):
         return _status(
             CheckStatus.FAILED,
             CheckCode.INVALID_STATUS_ENTRY,
-            "statusListIndex must be a whole number",
-            path,
+            f"statusListIndex must be a string of ASCII digits, not {raw_index!r}",
+            f"{path}.statusListIndex",
         )
+    index = int(raw_index)
+    size = entry.get("statusSize", 1)
     if not isinstance(url, str) or not isinstance(purpose, str) or index < 0 or size != 1:
         return _status(
             CheckStatus.ERROR if size != 1 else CheckStatus.FAILED,
@@ -115,6 +125,11 @@ def _judge(entry: _Entry, cached: _CachedList, path: str, context: VerificationC
     """The status the fetched list gives the entry: its issuer and purpose must match the
     credential's and the entry's, the index must lie in the list, then the bit decides."""
     purpose, url, index = entry.purpose, entry.url, entry.index
+    window = _outside_validity(cached, context)
+    if window is not None:
+        return _status(
+            CheckStatus.FAILED, CheckCode.STATUS_LIST_INVALID, f"status list {url} {window}", path
+        )
     if cached.issuer != context.issuer_id:
         return _status(
             CheckStatus.FAILED,
@@ -150,6 +165,25 @@ def _judge(entry: _Entry, cached: _CachedList, path: str, context: VerificationC
     )
 
 
+def _outside_validity(cached: _CachedList, context: VerificationContext) -> str | None:
+    if cached.valid_from is not None and cached.valid_from > context.now + context.clock_skew:
+        return f"is not valid until {format_datetime(cached.valid_from)}"
+    if cached.valid_until is not None and cached.valid_until < context.now - context.clock_skew:
+        return f"expired at {format_datetime(cached.valid_until)}"
+    return None
+
+
+def _id_warning(entry: _Entry, cached: _CachedList, path: str) -> Check:
+    # What 1EdTech's validator and the reference stack do: the list is still used.
+    return _status(
+        CheckStatus.FAILED,
+        CheckCode.STATUS_LIST_ID_MISMATCH,
+        f"status list fetched from {entry.url} says its id is {cached.stated_id}",
+        f"{path}.statusListCredential",
+        severity="warning",
+    )
+
+
 @dataclass
 class StatusChecker:
     """Checks ``credentialStatus`` entries; plug it into :class:`~openmicrocred.Verifier`.
@@ -167,21 +201,21 @@ class StatusChecker:
     def __call__(self, credential: JSONObject, context: VerificationContext) -> list[Check]:
         raw = credential.get("credentialStatus")
         many = isinstance(raw, list)
-        return [
-            self._check_entry(
-                entry, f"$.credentialStatus[{i}]" if many else "$.credentialStatus", context
-            )
-            for i, entry in enumerate(as_list(raw))
-        ]
+        checks: list[Check] = []
+        for i, entry in enumerate(as_list(raw)):
+            path = f"$.credentialStatus[{i}]" if many else "$.credentialStatus"
+            checks += self._check_entry(entry, path, context)
+        return checks
 
-    def _check_entry(self, entry: Any, path: str, context: VerificationContext) -> Check:
+    def _check_entry(self, entry: Any, path: str, context: VerificationContext) -> list[Check]:
         parsed = _parse_entry(entry, path)
         if isinstance(parsed, Check):
-            return parsed
+            return [parsed]
         cached = self._fetch(parsed, path, context)
         if isinstance(cached, Check):
-            return cached
-        return _judge(parsed, cached, path, context)
+            return [cached]
+        judged = _judge(parsed, cached, path, context)
+        return [judged, _id_warning(parsed, cached, path)] if cached.stated_id else [judged]
 
     def _fetch(self, entry: _Entry, path: str, context: VerificationContext) -> _CachedList | Check:
         """The entry's status list, or the check that reports why it cannot be had."""
@@ -218,23 +252,22 @@ class StatusChecker:
         types = as_list(document.get("type"))
         if credential_type not in types:
             raise StatusListError(f"not a {credential_type}")
-        for name in ("validUntil", "expirationDate"):
-            if name in document and parse_datetime(str(document[name])) < (
-                context.now - context.clock_skew
-            ):
-                raise StatusListError(f"the status list expired at {document[name]}")
         subject = document.get("credentialSubject")
         if not isinstance(subject, dict) or subject_type not in as_list(subject.get("type")):
             raise StatusListError(f"its credentialSubject is not a {subject_type}")
         bits = BitString.decode(str(subject.get("encodedList", "")), multibase=multibase)
         ttl = subject.get("ttl")
         seconds = ttl / 1000 if isinstance(ttl, int | float) and ttl > 0 else self.default_ttl
+        stated = document.get("id")
         entry = _CachedList(
             now + seconds,
             bits,
             tuple(str(p) for p in as_list(subject.get("statusPurpose"))),
             subject_type,
             issuer,
+            _date(document, "validFrom", "issuanceDate"),
+            _date(document, "validUntil", "expirationDate"),
+            stated if isinstance(stated, str) and stated != url else None,
         )
         with self._lock:
             self._cache[url] = entry
@@ -257,8 +290,6 @@ class StatusChecker:
             raise StatusListError("not JSON") from None
         if not isinstance(document, dict):
             raise StatusListError("not a JSON object")
-        if document.get("id") not in (url, None):
-            raise StatusListError(f"its id is {document.get('id')}, not {url}")
         issuer = id_of(document.get("issuer"))
         results = verify_proofs(
             document,
@@ -274,6 +305,16 @@ class StatusChecker:
         if not any(r.verified for r in results):
             raise StatusListError(f"its proof does not verify: {results[0].error}")
         return document, issuer
+
+
+def _date(document: JSONObject, *names: str) -> datetime | None:
+    for name in names:
+        if name in document:
+            try:
+                return parse_datetime(str(document[name]))
+            except ValueError:
+                raise StatusListError(f"its {name} {document[name]!r} is not a date-time") from None
+    return None
 
 
 check_status = StatusChecker()
