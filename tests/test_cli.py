@@ -540,3 +540,86 @@ def test_verify_svg_with_a_doctype(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "unsafe SVG refused" in err
     assert "Traceback" not in err
+
+
+_CREDENTIAL_HEAD = (
+    '{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],'
+)
+HOSTILE = {
+    "deep-object.json": '{"a":' * 100_000 + "1" + "}" * 100_000,
+    "deep-array.json": '{"a":' + "[" * 100_000 + "]" * 100_000 + "}",
+    "nested-101.json": '{"a":' * 101 + "1" + "}" * 101,
+    "lone-surrogate.json": _CREDENTIAL_HEAD + '"issuer":"did:example:x","credentialSubject":'
+    '{"name":"\\ud800"}}',
+    "nan.json": _CREDENTIAL_HEAD + '"issuer":"did:example:x","credentialSubject":{"n":NaN}}',
+    "infinity.json": _CREDENTIAL_HEAD + '"issuer":"did:example:x","credentialSubject":'
+    '{"n":-Infinity}}',
+    "huge-number.json": _CREDENTIAL_HEAD + '"issuer":"did:example:x","credentialSubject":'
+    '{"n":' + "9" * 5000 + "}}",
+    "huge-float.json": _CREDENTIAL_HEAD + '"issuer":"did:example:x","credentialSubject":'
+    '{"n":1e999999}}',
+    "issuer-without-id.json": json.dumps(
+        {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            ],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"type": ["Profile"], "name": "Nobody"},
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"type": ["AchievementSubject"]},
+            "proof": {"type": "DataIntegrityProof", "proofValue": "z3"},
+        }
+    ),
+    "everything-wrong.json": _CREDENTIAL_HEAD + '"issuer":[1,{}],"credentialSubject":[{"id":5}],'
+    '"validFrom":7,"validUntil":{},"proof":"x","credentialStatus":[null,{"type":5}]}',
+    "not-json.json": "{nope",
+    "binary.png": "\x89PNG\r\n\x1a\n\x00\x00garbage",
+}
+
+
+def test_no_input_ever_gives_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each gets exit 2 (unusable input) or a report, and a run goes on after a bad input.
+    good, _ = _signed_badge(tmp_path)
+    paths = []
+    for name, text in HOSTILE.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        paths.append(str(path))
+    code = main(["verify", "--offline", "--json", *paths, str(good)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert code == 2
+    reports = json.loads(captured.out)
+    assert [r["source"] for r in reports] == [*paths, str(good)]
+    assert reports[-1]["verified"] is True
+    by_name = {Path(r["source"]).name: r for r in reports}
+    for name in ("deep-object.json", "deep-array.json", "nested-101.json", "nan.json"):
+        assert by_name[name]["error"]["code"] == "unusable_input", name
+    assert "NaN is not a JSON number" in by_name["nan.json"]["error"]["message"]
+    assert "4300 digits" in by_name["huge-number.json"]["error"]["message"]
+    assert by_name["issuer-without-id.json"]["verdict"] == "invalid"
+    assert by_name["everything-wrong.json"]["verdict"] == "invalid"
+    # the same, shown to a person
+    code = main(["verify", "--offline", *paths, str(good)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in captured.err
+    assert captured.out.count("NOT VERIFIED") >= 4
+    assert "VERIFIED" in captured.out.splitlines()[-1] or "VERIFIED —" in captured.out
+
+
+@pytest.mark.parametrize(
+    "at",
+    ["99999-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00", "x"],
+)
+def test_verify_at_values_that_overflow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], at: str
+) -> None:
+    good, _ = _signed_badge(tmp_path)
+    code = main(["verify", "--offline", "--at", at, str(good)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert code in (1, 2)

@@ -461,5 +461,6 @@ def test_status_list_index_is_a_plain_ascii_decimal_string(issuer: _Issuer, inde
     report = _resources(issuer, signed, lambda d: d)
     assert report.verdict is Verdict.INVALID
     codes = _status_codes(report)
-    assert codes and set(codes) == {"invalid_status_entry"}, report.checks
+    assert codes, report.checks
+    assert set(codes) == {"invalid_status_entry"}, report.checks
     assert report.check("status").path.endswith(".statusListIndex")

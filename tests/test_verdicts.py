@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from openmicrocred.did import did_web_document
-from openmicrocred.errors import CredentialError
+from openmicrocred.errors import CredentialError, InputError
 from openmicrocred.fetch import Fetcher
 from openmicrocred.issuance import issue
 from openmicrocred.keys import Ed25519Key
@@ -404,7 +404,14 @@ def test_jwt_exp_and_nbf_are_enforced_without_valid_until(
     assert _verify(_jwt(**claims)).verdict is expected
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), 1e300, -5, "tomorrow", True])
+def test_a_jwt_with_nan_is_not_json() -> None:
+    # RFC 8259 JSON has no NaN or Infinity: such a payload is unusable input, said plainly.
+    for value, name in ((float("nan"), "NaN"), (float("inf"), "Infinity")):
+        with pytest.raises(InputError, match=f"{name} is not a JSON number"):
+            _verify(_jwt(exp=value))
+
+
+@pytest.mark.parametrize("value", [1e300, 253402300800, -5, "tomorrow", True, None])
 def test_unusable_jwt_dates_are_a_clear_error(value: Any) -> None:
     report = _verify(_jwt(exp=value))
     assert report.verdict is Verdict.INVALID

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -81,7 +82,7 @@ def _print_display(
     trusted = _trust_note(report)
     print(
         f"  Issuer:       {_text(issuer)}{trusted}"
-        + (f" <{_text(d.issuer['id'])}>" if d.issuer.get("name") else ""),
+        + (f" <{_text(d.issuer.get('id'))}>" if d.issuer.get("name") else ""),
         file=out,
     )
     if d.subject.get("id"):
@@ -209,8 +210,18 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         fetcher.close()
     if args.json:
         # One shape whatever the number of inputs: an array, one entry per input, in order.
-        print(json.dumps(reports, indent=2, ensure_ascii=False), file=out)
+        print(_json_text(reports), file=out)
     return worst
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_text(value: Any) -> str:
+    """JSON as UTF-8-safe text: a lone surrogate from a badge (valid in JSON, not in UTF-8)
+    is written as its \\u escape, which reads back as the same string."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _unusable(source: str, error: Exception) -> dict[str, Any]:
@@ -235,7 +246,7 @@ def _cmd_inspect(args: argparse.Namespace, out: TextIO) -> int:
         print(f"openmicrocred inspect: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(loaded.credential, indent=2, ensure_ascii=False), file=out)
+        print(_json_text(loaded.credential), file=out)
         return 0
     from ..verification.display import credential_display
     from ..verification.report import Verdict, VerificationReport
@@ -269,7 +280,7 @@ def _cmd_bake(args: argparse.Namespace, out: TextIO) -> int:
         raw = Path(args.credential).read_text(encoding="utf-8").strip()
         credential: Any = json.loads(raw) if raw.startswith("{") else raw
         baked = bake(image, credential)
-    except (OSError, ValueError, BakeError) as exc:
+    except (OSError, ValueError, RecursionError, BakeError) as exc:
         print(f"openmicrocred bake: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     Path(args.output).write_bytes(baked)

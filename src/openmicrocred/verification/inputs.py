@@ -23,6 +23,9 @@ ACCEPT = (
     "application/json;q=0.7, text/plain;q=0.6, image/png;q=0.5, image/svg+xml;q=0.5"
 )
 MAX_INPUT_BYTES = 20_000_000
+MAX_DEPTH = 100
+"""How deeply a credential's JSON may nest (an OB 3.0 credential with endorsements of
+endorsements, or a CLR carrying badges, is well under 40)."""
 _JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*$")
 
 Carrier = Literal["json", "jwt", "png", "svg", "url"]
@@ -39,12 +42,50 @@ class LoadedCredential:
     source: str
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str | bytes, source: str) -> Any:
+    """Strict JSON (RFC 8259: no NaN or Infinity), nested at most :data:`MAX_DEPTH` deep.
+
+    :raises InputError: naming ``source`` and what is wrong."""
+    try:
+        document = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise InputError(f"{source}: the JSON is nested too deeply") from None
+    except ValueError as exc:
+        message = str(exc)
+        if "integer string conversion" in message:
+            message = "a number has more than 4300 digits"
+        raise InputError(f"{source}: not valid JSON ({message})") from None
+    check_depth(document, source)
+    return document
+
+
+def check_depth(document: Any, source: str) -> None:
+    """Raise :class:`InputError` if ``document`` nests deeper than :data:`MAX_DEPTH`."""
+    level: list[Any] = [document]
+    for _ in range(MAX_DEPTH):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return
+    raise InputError(f"{source}: the JSON is nested more than {MAX_DEPTH} levels deep")
+
+
 def _jwt_credential(token: str) -> dict[str, Any]:
     try:
         payload_b64 = token.split(".")[1]
-        payload = json.loads(base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4)))
-    except (ValueError, IndexError, UnicodeDecodeError):
-        raise InputError("the compact JWS payload is not JSON") from None
+        raw = base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4))
+    except (ValueError, IndexError):
+        raise InputError("the compact JWS payload is not base64url") from None
+    payload = parse_json(raw, "the compact JWS payload")
     if not isinstance(payload, dict):
         raise InputError("the compact JWS payload is not a JSON object")
     try:
@@ -56,10 +97,7 @@ def _jwt_credential(token: str) -> dict[str, Any]:
 def _from_text(text: str, carrier: Carrier, source: str) -> LoadedCredential:
     stripped = text.strip().lstrip("\ufeff")
     if stripped.startswith("{"):
-        try:
-            document = json.loads(stripped)
-        except ValueError as exc:
-            raise InputError(f"{source}: not valid JSON ({exc})") from None
+        document = parse_json(stripped, source)
         if not isinstance(document, dict):
             raise InputError(f"{source}: a credential must be a JSON object")
         return LoadedCredential(document, None, carrier, source)
@@ -102,6 +140,7 @@ def load_credential(
         unreachable URL or an image without a baked credential).
     """
     if isinstance(source, dict):
+        check_depth(source, name or "<object>")
         return LoadedCredential(source, None, "json", name or "<object>")
     if isinstance(source, bytes):
         return _from_bytes(source, name or "<bytes>")
