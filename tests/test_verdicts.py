@@ -494,3 +494,13 @@ def test_issue_refuses_what_the_data_model_forbids(change: Any, path: str) -> No
         issue(credential, KEY, format="jwt")
     with pytest.raises(CredentialError):
         add_proof(credential, KEY)
+
+
+def test_a_cosignature_does_not_hide_a_malformed_proof() -> None:
+    signed = add_proof(_badge(), KEY, created=SIGNED_AT)
+    both = add_proof(signed, Ed25519Key.generate(), created=SIGNED_AT)
+    broken = {**both["proof"][0], "proofValue": "not multibase"}
+    both["proof"].append(broken)
+    report = _verify(both)
+    assert report.verdict is Verdict.INVALID
+    assert report.check("proof").path == "$.proof[2]"

@@ -116,10 +116,15 @@ def _failed_proofs(results: list[ProofResult], *, many: bool) -> Check | None:
     the content), else another proof that was checked and is wrong (malformed, expired),
     else one that could not be checked (an ``error``). A proof that verifies with a key
     of someone other than the issuer fails only when no proof of the issuer verified."""
-    failures = [(r, r.error) for r in results if r.error is not None]
+    issuer_verified = any(r.verified for r in results)
+    failures = [
+        (r, r.error)
+        for r in results
+        if r.error is not None
+        and not (issuer_verified and isinstance(r.error, ControllerMismatchError))
+    ]
     if not failures:
         return None
-    issuer_verified = any(r.verified for r in results)
     ranked = sorted(
         failures,
         key=lambda f: (
@@ -128,8 +133,6 @@ def _failed_proofs(results: list[ProofResult], *, many: bool) -> Check | None:
         ),
     )
     r, error = ranked[0]
-    if isinstance(error, ControllerMismatchError) and issuer_verified:
-        return None
     path = error.path if isinstance(error, SafeModeError) else _where(r, many)
     checked = isinstance(error, InvalidProofError | SafeModeError)
     status = CheckStatus.FAILED if checked else CheckStatus.ERROR
