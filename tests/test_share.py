@@ -82,6 +82,9 @@ def test_html_page_escapes_everything_and_loads_nothing() -> None:
     assert "&lt;script&gt;" in page
     assert "Team&lt;b&gt;work&lt;/b&gt;" in page
     assert "Verified on" in page
+    # who signed it, in plain words, with the issuer's (escaped) name as its own claim
+    assert "Who signed it: a self-made key (did:key): the name " in page
+    assert "anyone can make such a key" in page
     assert "default-src 'none'" in page
     # Nothing is loaded from elsewhere: no src/href to http(s) except the LinkedIn link.
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)

@@ -45,9 +45,11 @@ def _status(report: VerificationReport | None) -> str:
             "with any Open Badges 3.0 verifier.</div>"
         )
     if report.verified:
+        # Who really signed it, in the same plain words as the CLI.
+        signer = f" Who signed it: {_t(report.signer.statement)}." if report.signer else ""
         return (
             f'<div class="status ok">Verified on {_t(report.checked_at)}: signed by its '
-            "issuer, unaltered, valid and not revoked.</div>"
+            f"issuer, unaltered, valid and not revoked.{signer}</div>"
         )
     failing = "; ".join(f"{c.name}: {c.message}" for c in report.checks if c.blocking)
     return f'<div class="status bad">Not verified ({_t(report.verdict.value)}): {_t(failing)}</div>'
@@ -132,7 +134,10 @@ def _evidence_feedback_endorsements(d: CredentialDisplay) -> list[str]:
     if d.endorsements:
         parts.append("<h2>Endorsements</h2><ul>")
         parts += [
-            f"<li>{_t(e.get('endorser'))}: {_t(e.get('comment'))}</li>" for e in d.endorsements
+            f"<li>{_t(e.get('endorser'))}: {_t(e.get('comment'))}</li>"
+            if e.get("verified")
+            else f"<li>Not verified: claims to be from {_t(e.get('endorser'))}</li>"
+            for e in d.endorsements
         ]
         parts.append("</ul>")
     return parts
