@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import openmicrocred
 import openmicrocred.models
+import openmicrocred.status
 
 
 def test_all_is_complete_and_unique() -> None:
     # The order of __all__ is enforced by ruff (RUF022).
-    for module in (openmicrocred, openmicrocred.models):
+    for module in (openmicrocred, openmicrocred.models, openmicrocred.status):
         names = module.__all__
         assert len(set(names)) == len(names), module.__name__
         for name in names:
@@ -105,3 +106,24 @@ def importlib_module(name: str) -> object:
     import importlib
 
     return importlib.import_module(f"openmicrocred.{name}")
+
+
+def test_status_table_all_and_type_checking_imports_agree() -> None:
+    import ast
+    import importlib
+    from pathlib import Path
+
+    status = openmicrocred.status
+    tree = ast.parse(Path(status.__file__ or "").read_text(encoding="utf-8"))
+    imported: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom)
+                for alias in statement.names:
+                    imported[alias.name] = str(statement.module)
+    assert imported == status._EXPORTS
+    assert status.__all__ == sorted(status._EXPORTS)
+    for name, module in status._EXPORTS.items():
+        submodule = importlib.import_module(f"openmicrocred.status.{module}")
+        assert getattr(status, name) is getattr(submodule, name)

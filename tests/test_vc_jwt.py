@@ -10,7 +10,12 @@ import pytest
 from httpserver import Route
 from openmicrocred._encoding import b64url_encode
 from openmicrocred.did import Resolver
-from openmicrocred.errors import InvalidProofError, NoUsableKeyError, ResolutionError
+from openmicrocred.errors import (
+    InvalidProofError,
+    NoUsableKeyError,
+    ResolutionError,
+    SignatureError,
+)
 from openmicrocred.fetch import Fetcher
 from openmicrocred.keys import Ed25519Key, P256Key, RSAKey, public_key_from_jwk
 from openmicrocred.suites.vc_jwt import sign_jwt, verify_jwt
@@ -204,3 +209,61 @@ def test_garbage_is_a_clear_error(garbage: str) -> None:
     expected = NoUsableKeyError if garbage.startswith("eyJ") else InvalidProofError
     with pytest.raises(expected):
         verify_jwt(garbage)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda h, p, s: f"{h}=.{p}.{s}",  # padding
+        lambda h, p, s: f"{h}.{p}.{s}==",
+        lambda h, p, s: f"{h} .{p}.{s}",  # a character outside base64url
+        lambda h, p, s: f"{h}.{p.replace('-', '+').replace('_', '/')}+/.{s}",  # base64, not url
+        lambda h, p, s: f"{h}.{p}.{s}A",  # a length no base64 text has
+        lambda h, p, s: f"{h}.{p}.{s[:-1]}{'B' if s[-1] == 'A' else 'A'}",  # non-zero spare bits
+    ],
+)
+def test_only_canonical_unpadded_base64url_is_read(token: str, mutate: Any) -> None:
+    with pytest.raises(InvalidProofError):
+        verify_jwt(mutate(*token.split(".")))
+
+
+def test_duplicate_member_names_are_rejected(token: str) -> None:
+    h, p, s = token.split(".")
+    text = base64.urlsafe_b64decode(h + "=" * (-len(h) % 4)).decode()
+    doubled = b64url_encode(('{"alg":"none",' + text[1:]).encode())
+    with pytest.raises(InvalidProofError, match="duplicate member 'alg'"):
+        verify_jwt(f"{doubled}.{p}.{s}")
+    key = Ed25519Key.generate()
+    header = {"alg": "EdDSA", "jwk": key.public_key.to_jwk()}
+    payload = json.dumps(load(SPEC / "ob3-basic.unsigned.json"))
+    signing_input = f"{b64url_encode(json.dumps(header).encode())}." + b64url_encode(
+        ('{"name": "Other", ' + payload[1:]).encode()
+    )
+    signed = f"{signing_input}.{b64url_encode(key.sign(signing_input.encode()))}"
+    with pytest.raises(InvalidProofError, match="duplicate member 'name'"):
+        verify_jwt(signed)
+
+
+def test_header_and_payload_must_be_objects(token: str) -> None:
+    _, p, s = token.split(".")
+    not_utf8 = b64url_encode(b"{}\xff")
+    with pytest.raises(InvalidProofError, match="must be a JSON object"):
+        verify_jwt(f"{b64url_encode(b'[1]')}.{p}.{s}")
+    with pytest.raises(InvalidProofError, match="kid must be a string"):
+        verify_jwt(_forge(token, header={**_part(token, 0), "kid": 5}))
+    with pytest.raises(InvalidProofError, match="unreadable JWS header"):
+        verify_jwt(f"{b64url_encode(b'not json')}.{p}.{s}")
+    with pytest.raises(InvalidProofError, match="unreadable JWS header"):
+        verify_jwt(f"{not_utf8}.{p}.{s}")
+
+
+@pytest.mark.parametrize("make_key", [Ed25519Key.generate, RSAKey.generate, P256Key.generate])
+def test_a_bad_or_short_signature_is_a_signature_error(make_key: Any) -> None:
+    key = make_key()
+    token = sign_jwt(load(SPEC / "ob3-basic.unsigned.json"), key, embed_jwk=True)
+    h, p, s = token.split(".")
+    signature = bytearray(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)))
+    signature[0] ^= 1
+    for forged in (bytes(signature), bytes(signature[:-1])):
+        with pytest.raises(SignatureError, match="does not verify"):
+            verify_jwt(f"{h}.{p}.{b64url_encode(forged)}")

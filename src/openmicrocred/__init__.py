@@ -20,6 +20,7 @@ from ._version import __version__
 _EXPORTS: dict[str, str] = {
     # verifying
     "verify": "verification",
+    "verify_presentation": "verification",
     "Verifier": "verification",
     "VerificationReport": "verification",
     "Verdict": "verification",
@@ -144,4 +145,7 @@ if TYPE_CHECKING:
     )
     from .verification import (
         verify as verify,
+    )
+    from .verification import (
+        verify_presentation as verify_presentation,
     )

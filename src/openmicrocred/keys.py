@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
-)
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ._encoding import (
     ED25519_PRIV,
@@ -30,6 +25,11 @@ from ._encoding import (
     multicodec_unwrap,
 )
 from .errors import InvalidProofError, KeyFormatError, SignatureError
+
+if TYPE_CHECKING:
+    # RSA and P-256 support is imported where it is used (~5 ms a process that only checks
+    # Ed25519 signatures does not need).
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 __all__ = [
     "ECPublicKey",
@@ -303,6 +303,8 @@ class RSAPublicKey:
 
     @classmethod
     def from_jwk(cls, jwk: dict[str, Any]) -> RSAPublicKey:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         if jwk.get("kty") != "RSA":
             raise KeyFormatError("not an RSA JWK")
         n = int.from_bytes(b64url_decode(str(jwk.get("n", ""))), "big")
@@ -326,6 +328,9 @@ class RSAPublicKey:
         }
 
     def verify(self, signature: bytes, data: bytes) -> None:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
         try:
             self._key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
@@ -347,16 +352,23 @@ class RSAKey(_PrivateKeyFile):
 
     @classmethod
     def generate(cls, bits: int = 2048) -> RSAKey:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         return cls(rsa.generate_private_key(public_exponent=65537, key_size=bits))
 
     @classmethod
     def from_pem(cls, data: bytes, *, passphrase: str | bytes | None = None) -> RSAKey:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         private = _load_pem_private(data, passphrase)
         if not isinstance(private, rsa.RSAPrivateKey):
             raise KeyFormatError("the PEM file does not hold an RSA private key")
         return cls(private)
 
     def sign(self, data: bytes) -> bytes:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
         signature: bytes = self._private.sign(data, padding.PKCS1v15(), hashes.SHA256())
         return signature
 
@@ -371,12 +383,16 @@ class ECPublicKey:
     __slots__ = ("_key",)
 
     def __init__(self, key: ec.EllipticCurvePublicKey) -> None:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
         if not isinstance(key.curve, ec.SECP256R1):
             raise KeyFormatError(f"only P-256 EC keys are supported, not {key.curve.name}")
         self._key = key
 
     @classmethod
     def from_jwk(cls, jwk: dict[str, Any]) -> ECPublicKey:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
         if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
             raise KeyFormatError("not a P-256 JWK (kty EC, crv P-256)")
         x = int.from_bytes(b64url_decode(str(jwk.get("x", ""))), "big")
@@ -388,6 +404,8 @@ class ECPublicKey:
 
     @classmethod
     def from_compressed(cls, data: bytes) -> ECPublicKey:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
         try:
             return cls(ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), data))
         except ValueError as exc:
@@ -408,6 +426,10 @@ class ECPublicKey:
         }
 
     def verify(self, signature: bytes, data: bytes) -> None:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
         # JWS ES256 signatures are the raw 64-byte r || s.
         if len(signature) != 64:
             raise InvalidProofError("an ES256 signature is 64 bytes")
@@ -435,9 +457,15 @@ class P256Key(_PrivateKeyFile):
 
     @classmethod
     def generate(cls) -> P256Key:
+        from cryptography.hazmat.primitives.asymmetric import ec
+
         return cls(ec.generate_private_key(ec.SECP256R1()))
 
     def sign(self, data: bytes) -> bytes:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
         r, s = decode_dss_signature(self._private.sign(data, ec.ECDSA(hashes.SHA256())))
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
@@ -466,6 +494,8 @@ def load_private_key(
     path: str | os.PathLike[str], *, passphrase: str | bytes | None = None
 ) -> Ed25519Key | RSAKey | P256Key:
     """Load an Ed25519, RSA or P-256 private key from a PEM file."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
     private = _load_pem_private(Path(path).read_bytes(), passphrase)
     if isinstance(private, ed25519.Ed25519PrivateKey):
         return Ed25519Key(private)
@@ -503,6 +533,7 @@ def public_key_from_multibase(value: str) -> Ed25519PublicKey | ECPublicKey:
 def public_key_from_pem(data: bytes) -> Ed25519PublicKey | RSAPublicKey | ECPublicKey:
     """A verification key from a PEM ``PUBLIC KEY``."""
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
     try:
         key = serialization.load_pem_public_key(data)

@@ -27,6 +27,7 @@ __all__ = [
     "check_credential",
     "credential_errors",
     "is_credential",
+    "presentation_errors",
     "version_of",
 ]
 
@@ -184,3 +185,25 @@ def _related_resources(value: Any) -> Iterator[tuple[str, str]]:
         for key in digests:
             if not isinstance(entry[key], str) or not entry[key]:
                 yield f"{path}.{key}", f"{key} must be a non-empty string"
+
+
+def presentation_errors(document: JSONObject) -> list[ErrorDetail]:
+    """Every VC Data Model rule a verifiable presentation breaks, each with its JSON path."""
+    return [ErrorDetail(path, message) for path, message in _presentation_problems(document)]
+
+
+def _presentation_problems(doc: JSONObject) -> Iterator[tuple[str, str]]:
+    if version_of(doc) is None:
+        yield "$['@context']", f"the first @context must be {VC_V2} (or, for VC 1.1, {VC_V1})"
+    if "VerifiablePresentation" not in as_list(doc.get("type")):
+        yield "$.type", "type must include VerifiablePresentation"
+    holder = doc.get("holder")
+    if holder is not None and not _is_url(holder.get("id") if isinstance(holder, dict) else holder):
+        yield "$.holder", "holder must be a URL or an object with an id that is a URL"
+    if "id" in doc and not _is_url(doc["id"]):
+        yield "$.id", f"id must be a URL, not {doc['id']!r}"
+    many = isinstance(doc.get("verifiableCredential"), list)
+    for i, vc in enumerate(as_list(doc.get("verifiableCredential"))):
+        if not isinstance(vc, dict | str):
+            path = f"$.verifiableCredential[{i}]" if many else "$.verifiableCredential"
+            yield path, "each verifiableCredential must be a credential object or a VC-JWT"

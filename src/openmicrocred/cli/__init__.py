@@ -12,8 +12,12 @@ import sys
 
 __all__ = ["main"]
 
+# The commands of cli/verify.py: given one of them first, the parser is built with that
+# module's commands only (the others' modules are not imported, nor their parsers built).
+_VERIFY_COMMANDS = frozenset({"verify", "inspect", "bake", "unbake"})
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openmicrocred",
         description="Issue, sign, verify and revoke Open Badges 3.0 micro-credentials.",
@@ -21,7 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from . import issue, status, tools, verify
+    from . import verify
+
+    first = (sys.argv[1:] if argv is None else argv)[:1]
+    if first and first[0] in _VERIFY_COMMANDS:
+        verify.add_commands(sub)
+        return parser
+
+    from . import issue, status, tools
 
     tools.add_demo_command(sub)
     tools.add_commands(sub)
@@ -49,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     if not getattr(args, "collect_after_imports", False):
         gc.enable()
     try:

@@ -8,11 +8,17 @@ issuer id, ``jti`` = credential id, ``nbf`` = ``validFrom``, ``sub`` = subject i
 VC 1.1 form (a ``vc`` claim), keys by ``kid`` or ``jwk``, and EdDSA, RS256 and ES256. It
 rejects ``alg: none``, any algorithm that does not fit the key (algorithm confusion),
 unknown critical headers, and claims that contradict the credential.
+
+The compact JWS is read here (no JWT library): exactly three parts of canonical unpadded
+base64url, a header and payload of UTF-8 JSON objects whose member names are unique, and a
+signature checked by the key classes of :mod:`openmicrocred.keys`.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +53,7 @@ ALGORITHMS: frozenset[str] = frozenset({"EdDSA", "RS256", "ES256"})
 _TYPES = {"JWT", "vc+jwt", "vc+ld+jwt", "vc-ld+jwt"}
 _CONTENT_TYPES = {"vc", "vc+ld+json", "vc-ld+json", "application/vc+ld+json", "vc+json"}
 _HEADERS = {"alg", "kid", "jwk", "typ", "cty"}
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 PublicKey = Ed25519PublicKey | RSAPublicKey | ECPublicKey
 
@@ -187,16 +194,67 @@ def credential_from_payload(payload: JSONObject) -> JSONObject:
     }
 
 
-def _read_header(token: str, algorithms: Iterable[str]) -> tuple[dict[str, Any], str]:
-    """The token's JOSE header and its ``alg``, once both are allowed (not yet verified)."""
-    import jwt  # PyJWT is imported only when a JWT is made or checked
+def _segment(text: str, what: str) -> bytes:
+    """One part of a compact JWS: unpadded base64url in its canonical form (RFC 7515 §2)."""
+    if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise InvalidProofError(f"unreadable JWS {what}: not unpadded base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64url_encode(data) != text:
+        raise InvalidProofError(f"unreadable JWS {what}: not canonical base64url")
+    return data
 
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members, refusing a name given twice (RFC 7515 §4, RFC 7519 §4)."""
+    members: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in members:
+            raise ValueError(f"duplicate member {name!r}")
+        members[name] = value
+    return members
+
+
+def _json_object(data: bytes, what: str) -> Any:
+    """Parse a JWS header or payload: UTF-8 JSON with unique member names."""
+    try:
+        return json.loads(data.decode("utf-8"), object_pairs_hook=_unique_members)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidProofError(f"unreadable JWS {what}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class _JWS:
+    """A compact JWS split into its parts, base64url-decoded but not yet verified."""
+
+    header: dict[str, Any]
+    payload: bytes
+    signature: bytes
+    signing_input: bytes
+
+
+def _split(token: str) -> _JWS:
+    """The parts of a compact JWS and its parsed JOSE header.
+
+    :raises InvalidProofError: not three canonical base64url parts, or the header is not a
+        JSON object (with unique names, and a string ``kid`` if any).
+    """
     if not isinstance(token, str) or token.count(".") != 2:
         raise InvalidProofError("not a compact JWS (three base64url parts separated by '.')")
-    try:
-        header: dict[str, Any] = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise InvalidProofError(f"unreadable JWS header: {exc}") from None
+    header_part, payload_part, signature_part = token.split(".")
+    header_bytes = _segment(header_part, "header")
+    payload = _segment(payload_part, "payload")
+    signature = _segment(signature_part, "signature")
+    header = _json_object(header_bytes, "header")
+    if not isinstance(header, dict):
+        raise InvalidProofError("unreadable JWS header: must be a JSON object")
+    if "kid" in header and not isinstance(header["kid"], str):
+        raise InvalidProofError("unreadable JWS header: the kid must be a string")
+    signing_input = f"{header_part}.{payload_part}".encode("ascii")
+    return _JWS(header, payload, signature, signing_input)
+
+
+def _read_header(header: dict[str, Any], algorithms: Iterable[str]) -> str:
+    """The header's ``alg``, once it and every other header are allowed (not yet verified)."""
     alg = header.get("alg")
     allowed = frozenset(algorithms) & ALGORITHMS
     if alg not in allowed:
@@ -210,7 +268,7 @@ def _read_header(token: str, algorithms: Iterable[str]) -> tuple[dict[str, Any],
         raise InvalidProofError(f"JWS typ {header['typ']!r} is not a credential media type")
     if "cty" in header and header["cty"] not in _CONTENT_TYPES:
         raise InvalidProofError(f"JWS cty {header['cty']!r} is not a credential media type")
-    return header, str(alg)
+    return str(alg)
 
 
 def _key_from_kid(kid: str, resolver: DIDResolver | None) -> tuple[PublicKey, str | None]:
@@ -248,32 +306,15 @@ def _select_key(
     )
 
 
-def _decode(token: str, key: PublicKey, alg: str) -> Any:
-    """Check the JWS signature with PyJWT and return the payload (registered claims are
-    judged by :func:`_claims_match`, dates by the verifier)."""
-    import jwt
-
+def _decode(jws: _JWS, key: PublicKey) -> Any:
+    """Check the JWS signature with the key and return the parsed payload (registered claims
+    are judged by :func:`_claims_match`, dates by the verifier)."""
     try:
-        return jwt.decode(
-            token,
-            key=key.cryptography_key,
-            algorithms=[alg],
-            options={
-                "verify_signature": True,
-                "verify_exp": False,
-                "verify_nbf": False,
-                "verify_iat": False,
-                "verify_aud": False,
-                "verify_iss": False,
-                "verify_jti": False,
-                "verify_sub": False,
-                "require": [],
-            },
-        )
-    except jwt.InvalidSignatureError:
+        key.verify(jws.signature, jws.signing_input)
+    except InvalidProofError:
+        # A bad signature, or one of the wrong length for the algorithm (ES256: 64 bytes).
         raise SignatureError("the JWS signature does not verify") from None
-    except jwt.PyJWTError as exc:
-        raise InvalidProofError(f"invalid JWS: {exc}") from None
+    return _json_object(jws.payload, "payload")
 
 
 _MAX_NUMERIC_DATE = 253402300799  # 9999-12-31T23:59:59Z, the last second a date-time can name
@@ -322,11 +363,13 @@ def verify_jwt(
     :raises NoUsableKeyError: the header names no key (neither ``kid`` nor ``jwk``).
     :raises ResolutionError: the ``kid`` cannot be dereferenced.
     """
-    header, alg = _read_header(token, algorithms)
+    jws = _split(token)
+    header = jws.header
+    alg = _read_header(header, algorithms)
     key, source, controller = _select_key(header, resolver, key)
     if key.algorithm != alg:
         raise InvalidProofError(f"JWS algorithm {alg!r} does not fit a {key.algorithm} key")
-    payload = _decode(token, key, alg)
+    payload = _decode(jws, key)
     if not isinstance(payload, dict):
         raise InvalidProofError("the JWT payload is not a JSON object")
     credential = credential_from_payload(payload)

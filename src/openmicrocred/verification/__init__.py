@@ -11,6 +11,7 @@ from .checks.status import StatusChecker, check_status
 from .context import StatusCheck, VerificationContext
 from .display import credential_display
 from .inputs import LoadedCredential, load_credential
+from .presentation import PresentationReport
 from .report import (
     Check,
     CheckCode,
@@ -20,7 +21,7 @@ from .report import (
     Verdict,
     VerificationReport,
 )
-from .verifier import Verifier, verify
+from .verifier import Verifier, verify, verify_presentation
 
 __all__ = [
     "Check",
@@ -29,6 +30,7 @@ __all__ = [
     "CheckStatus",
     "CredentialDisplay",
     "LoadedCredential",
+    "PresentationReport",
     "StatusCheck",
     "StatusChecker",
     "Verdict",
@@ -39,4 +41,5 @@ __all__ = [
     "credential_display",
     "load_credential",
     "verify",
+    "verify_presentation",
 ]

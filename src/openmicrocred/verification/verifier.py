@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._json import issuer_id
 from .._time import format_datetime
@@ -30,6 +30,9 @@ from .checks.status import StatusChecker, status_checks
 from .context import StatusCheck, VerificationContext
 from .display import credential_display, endorsement_summary
 from .inputs import LoadedCredential, load_credential
+
+if TYPE_CHECKING:
+    from .presentation import PresentationReport
 from .report import (
     Check,
     CheckCode,
@@ -42,7 +45,7 @@ from .report import (
 from .trust import TrustList
 from .verdict import verdict
 
-__all__ = ["Verifier", "verify"]
+__all__ = ["Verifier", "verify", "verify_presentation"]
 
 Source = dict[str, Any] | str | bytes | os.PathLike[str]
 
@@ -131,6 +134,30 @@ class Verifier:
             for r in self.fetcher.log[log_start:]
         ]
         return report.model_copy(update={"fetched": fetched})
+
+    def verify_presentation(
+        self,
+        source: Source,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        at: datetime | None = None,
+    ) -> PresentationReport:
+        """Verify a presentation with a Data Integrity proof: the holder's ``authentication``
+        proof, for ``challenge`` and ``domain`` when given, then each credential it carries.
+
+        :raises InputError: the input is not JSON, or is a VC-JWT presentation."""
+        from .presentation import verify_presentation
+
+        now = at or self.clock()
+        return verify_presentation(
+            source,
+            context=lambda vp: self._context(vp, now),
+            challenge=challenge,
+            domain=domain,
+            verify_one=lambda item: self._verify(item, now, (None, ""), depth=0),
+            fetcher=self.fetcher,
+        )
 
     def _context(self, credential: JSONObject, now: datetime) -> VerificationContext:
         return VerificationContext(
@@ -302,3 +329,9 @@ def _endorsement_shown(report: VerificationReport) -> dict[str, Any]:
 def verify(source: Source, **options: Any) -> VerificationReport:
     """Verify with a default, offline :class:`Verifier` (see :meth:`Verifier.verify`)."""
     return Verifier().verify(source, **options)
+
+
+def verify_presentation(source: Source, **options: Any) -> PresentationReport:
+    """Verify a presentation with a default, offline :class:`Verifier` (see
+    :meth:`Verifier.verify_presentation`)."""
+    return Verifier().verify_presentation(source, **options)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from ..._json import as_list, issuer_id
 from ..._time import format_datetime, parse_datetime
-from ...models import IdentityObject
 from ...types import JSONObject
 from ..context import VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, make_check
@@ -85,6 +84,8 @@ def recipient(
 ) -> list[Check]:
     """The credential was issued to ``expected``: the subject's id, or one of its (hashed)
     identifiers of ``identity_type``."""
+    from ...models import IdentityObject  # only when a recipient is asked about
+
     subject = credential.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
     if subject.get("id") == expected:

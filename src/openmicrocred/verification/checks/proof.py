@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..._json import issuer_id
+from ..._json import id_of, issuer_id
 from ..._time import format_datetime
 from ...errors import (
     ControllerMismatchError,
@@ -23,7 +23,13 @@ from ..context import VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, code_of, make_check
 from ..signer import Signer, signer_of
 
-__all__ = ["JwtOutcome", "ProofOutcome", "data_integrity_proof", "jwt_proof"]
+__all__ = [
+    "JwtOutcome",
+    "ProofOutcome",
+    "data_integrity_proof",
+    "jwt_proof",
+    "presentation_proof",
+]
 
 
 def _proof(status: CheckStatus, code: CheckCode, message: str, path: str | None = None) -> Check:
@@ -43,28 +49,62 @@ def data_integrity_proof(credential: JSONObject, ctx: VerificationContext) -> Pr
     """Passed if a proof verifies with a key of the issuer; the other proofs of a set that
     could not be checked (an unknown suite, a key offline) are listed as skipped, and one
     made by someone else is noted. A forged proof fails the set."""
-    if credential.get("proof") is None or credential.get("proof") == []:
-        what = "no proof" if credential.get("proof") is None else "an empty proof list"
+    return _embedded_proofs(
+        credential, ctx, _Expected("assertionMethod", issuer_id(credential), None, None)
+    )
+
+
+def presentation_proof(
+    presentation: JSONObject,
+    ctx: VerificationContext,
+    *,
+    challenge: str | None,
+    domain: str | None,
+) -> ProofOutcome:
+    """The presentation's ``authentication`` proof: by the holder it names (any signer when it
+    names none), for the verifier's ``challenge`` and ``domain`` when given."""
+    holder = id_of(presentation.get("holder"))
+    return _embedded_proofs(
+        presentation, ctx, _Expected("authentication", holder, challenge, domain), "presentation"
+    )
+
+
+@dataclass(frozen=True)
+class _Expected:
+    purpose: str
+    controller: str | None
+    challenge: str | None
+    domain: str | None
+
+
+def _embedded_proofs(
+    document: JSONObject, ctx: VerificationContext, expected: _Expected, what: str = "credential"
+) -> ProofOutcome:
+    if document.get("proof") is None or document.get("proof") == []:
+        kind = "no proof" if document.get("proof") is None else "an empty proof list"
         return ProofOutcome(
             [
                 _proof(
                     CheckStatus.FAILED,
                     CheckCode.NO_PROOF,
-                    f"the credential has {what} (neither embedded nor VC-JWT): it is unsigned",
+                    f"the {what} has {kind} (neither embedded nor VC-JWT): it is unsigned",
                     "$.proof",
                 )
             ]
         )
     results = verify_proofs(
-        credential,
+        document,
         resolver=ctx.resolver,
         registry=ctx.registry,
         loader=ctx.loader,
-        expected_controller=issuer_id(credential),
+        purpose=expected.purpose,
+        challenge=expected.challenge,
+        domain=expected.domain,
+        expected_controller=expected.controller,
         now=ctx.now,
         clock_skew=ctx.clock_skew,
     )
-    many = isinstance(credential.get("proof"), list)
+    many = isinstance(document.get("proof"), list)
     good = [r for r in results if r.verified]
     failed = _failed_proofs(results, many=many)
     if not good or (failed is not None and failed.status is CheckStatus.FAILED):
@@ -80,7 +120,7 @@ def data_integrity_proof(credential: JSONObject, ctx: VerificationContext) -> Pr
         )
     ]
     checks += [_skipped(other, many) for other in results if other.error is not None]
-    return ProofOutcome(checks, signer_of(r.controller, r.verification_method, _name(credential)))
+    return ProofOutcome(checks, signer_of(r.controller, r.verification_method, _name(document)))
 
 
 def _nothing_verified(many: bool) -> Check:

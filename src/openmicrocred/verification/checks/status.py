@@ -22,8 +22,6 @@ from ..._json import as_list, id_of
 from ..._time import format_datetime, parse_datetime
 from ...errors import FetchError, OpenMicrocredError, StatusListError
 from ...status.bitstring import BitString
-from ...suites import verify_proofs
-from ...suites.vc_jwt import verify_jwt
 from ...types import JSONObject
 from ..context import StatusCheck, VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, code_of, make_check
@@ -277,6 +275,10 @@ class StatusChecker:
     def _verified(
         body: bytes, url: str, context: VerificationContext
     ) -> tuple[JSONObject, str | None]:
+        # Imported here: a VC-JWT badge's status list need not load the Data Integrity suites.
+        from ...suites import verify_proofs
+        from ...suites.vc_jwt import verify_jwt
+
         text = body.decode("utf-8", errors="replace").strip()
         if not text.startswith("{"):
             result = verify_jwt(text, resolver=context.resolver)
