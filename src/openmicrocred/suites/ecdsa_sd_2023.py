@@ -21,7 +21,7 @@ import io
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import cbor2
@@ -49,8 +49,6 @@ from ._selective import (
     relabel,
     select_json_ld,
 )
-from .base import SuiteRegistry
-from .data_integrity import _CLOCK_SKEW, verify_proof
 
 __all__ = [
     "BASE_HEADER",
@@ -68,7 +66,6 @@ __all__ = [
     "serialize_base_proof_value",
     "serialize_derived_proof_value",
     "verify_proof_value",
-    "verify_sd_proof",
 ]
 
 CRYPTOSUITE = "ecdsa-sd-2023"
@@ -379,8 +376,8 @@ def verify_proof_value(
     """Check the signatures of an ecdsa-sd-2023 proof (derived, or base) over ``unsecured``
     (the document without the proof) with the issuer's P-256 key.
 
-    Only the cryptography: the proof's purpose, times and key binding are for
-    :func:`verify_sd_proof`.
+    Only the cryptography: the proof's purpose, times and key binding are the engine's
+    (:func:`openmicrocred.suites.verify_proof`, which calls this through the suite).
 
     :raises SignatureError: a signature does not verify over the document (or the
         document has statements the proof did not sign).
@@ -421,47 +418,6 @@ def _signing_method(
             f"{method_id!r} is not a P-256 key, which ecdsa-sd-2023 proofs are made with"
         )
     return method, method.key
-
-
-def verify_sd_proof(
-    unsecured: JSONObject,
-    proof: JSONObject,
-    *,
-    resolver: DIDResolver,
-    loader: DocumentLoader = DEFAULT_LOADER,
-    purpose: str = "assertionMethod",
-    challenge: str | None = None,
-    domain: str | None = None,
-    expected_controller: str | None = None,
-    now: datetime | None = None,
-    clock_skew: timedelta = _CLOCK_SKEW,
-) -> VerificationMethod:
-    """Verify one ecdsa-sd-2023 proof as :func:`openmicrocred.suites.verify_proof` does for
-    the other suites: purpose, challenge, domain, times, the key (P-256, authorised, of the
-    expected controller) and the signatures. Returns the verification method.
-
-    :raises SignatureError: a signature does not verify over the document.
-    :raises ControllerMismatchError: it verifies, with a key of another controller than
-        ``expected_controller``.
-    :raises InvalidProofError: the proof is malformed, or (once its signatures verified) is
-        for another purpose, challenge or domain, or outside its validity.
-    :raises NoUsableKeyError: the proof names no P-256 key.
-    :raises ResolutionError: the verification method cannot be dereferenced.
-    """
-    registry = SuiteRegistry([ECDSA_SD_2023])
-    return verify_proof(
-        unsecured,
-        proof,
-        resolver=resolver,
-        registry=registry,
-        loader=loader,
-        purpose=purpose,
-        challenge=challenge,
-        domain=domain,
-        expected_controller=expected_controller,
-        now=now,
-        clock_skew=clock_skew,
-    )
 
 
 # --------------------------------------------------------------------------- issuing
