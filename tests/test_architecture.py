@@ -40,8 +40,9 @@ LAYERS: dict[str, int] = {
     "microcredential": 9,
     "share": 9,
     "batch": 9,
-    "cli": 10,
-    "__main__": 11,
+    "service": 10,
+    "cli": 11,
+    "__main__": 12,
 }
 """Each top-level part and its layer: a part imports only from lower layers (and from within
 itself). The facade (``__init__``) imports lazily and stands above everything."""

@@ -32,13 +32,14 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         verify.add_commands(sub)
         return parser
 
-    from . import issue, status, tools
+    from . import issue, serve, status, tools
 
     tools.add_demo_command(sub)
     tools.add_commands(sub)
     verify.add_commands(sub)
     issue.add_commands(sub)
     status.add_commands(sub)
+    serve.add_commands(sub)
     tools.add_contexts_command(sub)
     return parser
 

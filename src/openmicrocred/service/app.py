@@ -1,0 +1,81 @@
+"""The ASGI application: routes, error handling (problem+json, never a stack trace)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from .._version import __version__
+from .problems import BodyGuard, json_path, problem
+from .settings import Settings
+from .state import ServiceState
+from .vcapi import router
+
+__all__ = ["create_app"]
+
+_log = logging.getLogger("openmicrocred.service")
+
+
+def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        where = errors[0].get("ctx", {}).get("error", "")
+        return problem(400, f"the request body is not valid JSON ({where})".replace(" ()", ""))
+    listed = [
+        {"path": json_path([p for p in e.get("loc", ()) if p != "body"]), "message": e["msg"]}
+        for e in errors
+    ]
+    first = listed[0] if listed else {"path": "$", "message": "invalid"}
+    return problem(422, f"invalid request: {first['path']}: {first['message']}", errors=listed)
+
+
+def _http_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else "error"
+    if exc.status_code == 404:
+        detail = f"no such endpoint: {request.method} {request.url.path}"
+    return problem(exc.status_code, detail, headers=dict(exc.headers or {}))
+
+
+def _internal_problem(request: Request, exc: Exception) -> JSONResponse:
+    _log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "internal error; the details are in the server log")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service as an ASGI application; creates the data directory on first start."""
+    settings = settings or Settings()
+    state = ServiceState(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        title="openmicrocred",
+        version=__version__,
+        description="A W3C CCG VC-API issuer, verifier and Bitstring Status List service "
+        "for Open Badges 3.0 micro-credentials.",
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    app.include_router(router)
+    app.add_exception_handler(RequestValidationError, _validation_problem)
+    app.add_exception_handler(HTTPException, _http_problem)
+    app.add_exception_handler(Exception, _internal_problem)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+
+    @app.get("/", summary="What this service is")
+    def root() -> dict[str, Any]:
+        return state.describe()
+
+    return app

@@ -1,0 +1,291 @@
+"""The VC-API endpoints (https://w3c-ccg.github.io/vc-api/): issue, verify, status."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._json import as_list, issuer_id
+from ..errors import (
+    CredentialError,
+    DocumentLoaderError,
+    InputError,
+    JsonLdError,
+    OpenMicrocredError,
+    SafeModeError,
+    StatusListError,
+)
+from ..issuance import issue
+from ..status import PURPOSES
+from ..vcdm import check_credential, version_of
+from .problems import problem
+from .state import ServiceState
+
+__all__ = ["router"]
+
+router = APIRouter()
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+class IssueOptions(BaseModel):
+    """``options`` of an issue request."""
+
+    model_config = ConfigDict(extra="allow")
+    cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] = "eddsa-rdfc-2022"
+    format: Literal["di", "jwt"] = Field(
+        default="di",
+        description='"di": an embedded Data Integrity proof; "jwt": a VC-JWT, returned as an '
+        "EnvelopedVerifiableCredential (data:application/vc+jwt,...)",
+    )
+    credentialStatus: dict[str, Any] | bool | None = Field(  # noqa: N815 (the VC-API name)
+        default=None,
+        description='{"type": "BitstringStatusListEntry"} or true: add revocation and '
+        "suspension entries (the default for VC 2.0 credentials); false: none",
+    )
+
+
+class IssueRequest(BaseModel):
+    credential: dict[str, Any]
+    options: IssueOptions = Field(default_factory=IssueOptions)
+
+
+class VerifyOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    challenge: str | None = None
+    domain: str | None = None
+
+
+class VerifyCredentialRequest(BaseModel):
+    verifiableCredential: dict[str, Any] | str  # noqa: N815
+    options: VerifyOptions = Field(default_factory=VerifyOptions)
+
+
+class VerifyPresentationRequest(BaseModel):
+    verifiablePresentation: dict[str, Any]  # noqa: N815
+    options: VerifyOptions = Field(default_factory=VerifyOptions)
+
+
+class StatusChange(BaseModel):
+    type: str = "BitstringStatusListCredential"
+    status: Literal["revoked", "suspended", "active", "reinstated", "unsuspended"]
+
+
+class StatusRequest(BaseModel):
+    credentialId: str = Field(min_length=1)  # noqa: N815
+    credentialStatus: list[StatusChange] = Field(min_length=1)  # noqa: N815
+
+
+def _state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state
+
+
+def _wants_status(state: ServiceState, credential: dict[str, Any], options: IssueOptions) -> bool:
+    if "credentialStatus" in credential or options.credentialStatus is False:
+        return False
+    if version_of(credential) != 2:  # BitstringStatusListEntry is a VC 2.0 term
+        return False
+    return bool(options.credentialStatus) or state.settings.status_by_default
+
+
+_OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential", "ClrCredential"}
+
+
+def _purposes(credential: dict[str, Any], options: IssueOptions) -> list[str]:
+    """The status purposes asked for (``options.credentialStatus.statusPurpose``); by
+    default revocation alone for an Open Badge or CLR (whose 1EdTech schema wants one
+    ``credentialStatus`` object), revocation and suspension for any other credential."""
+    chosen = options.credentialStatus
+    asked = chosen.get("statusPurpose") if isinstance(chosen, dict) else None
+    if asked is not None:
+        purposes = [str(p) for p in as_list(asked)]
+        if not purposes or set(purposes) - set(PURPOSES):
+            raise ValueError(f"options.credentialStatus.statusPurpose must be in {PURPOSES}")
+        return purposes
+    if _OB3_TYPES & set(as_list(credential.get("type"))):
+        return ["revocation"]
+    return list(PURPOSES)
+
+
+def _issue_problem(exc: Exception) -> JSONResponse:
+    if isinstance(exc, CredentialError):
+        errors = [{"path": e.path, "message": e.message} for e in exc.errors]
+        return problem(422, f"the credential is not valid: {exc.summary}", errors=errors)
+    if isinstance(exc, SafeModeError):
+        errors = [{"path": exc.path, "message": exc.detail}]
+        return problem(422, f"the credential cannot be signed safely: {exc}", errors=errors)
+    if isinstance(exc, JsonLdError | DocumentLoaderError):
+        return problem(422, f"the credential is not usable JSON-LD: {exc}")
+    return problem(400, f"the credential cannot be issued: {exc}")
+
+
+@router.post(
+    "/credentials/issue",
+    status_code=201,
+    summary="Issue a credential",
+    responses={201: {"description": "the credential, secured"}, 422: {"description": "bad"}},
+)
+def issue_credential(body: IssueRequest, request: Request) -> JSONResponse:
+    """Sign ``credential`` as this service's issuer (eddsa-rdfc-2022 by default)."""
+    state = _state(request)
+    credential = dict(body.credential)
+    options = body.options
+    if "issuer" in credential and issuer_id(credential) != state.issuer_id:
+        return problem(
+            422,
+            f"this service issues as {state.issuer_id}",
+            errors=[{"path": "$.issuer", "message": f"must be {state.issuer_id}"}],
+        )
+    try:
+        check_credential(credential)
+        if _wants_status(state, credential, options):
+            credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+            entries = state.allocate(str(credential["id"]), _purposes(credential, options))
+            status = [e.to_json() for e in entries]
+            credential["credentialStatus"] = status[0] if len(status) == 1 else status
+        secured = issue(
+            credential,
+            state.key,
+            format=options.format,
+            verification_method=state.verification_method,
+            cryptosuite=options.cryptosuite,
+        )
+    except (OpenMicrocredError, ValueError, TypeError) as exc:
+        return _issue_problem(exc)
+    if isinstance(secured, str):
+        secured = {
+            "@context": [VC_V2],
+            "id": f"data:application/vc+jwt,{secured}",
+            "type": "EnvelopedVerifiableCredential",
+        }
+    return JSONResponse({"verifiableCredential": secured}, status_code=201)
+
+
+def _result(report: Any) -> tuple[dict[str, Any], int]:
+    """The VC-API verification result, with the full report, and its status code."""
+    checks = list(dict.fromkeys(c.name for c in report.checks if c.status == "passed"))
+    every = [*report.checks, *(c for r in getattr(report, "credentials", ()) for c in r.checks)]
+    failed = [c for c in every if c.status in ("failed", "error")]
+    errors = [
+        {"name": c.name, "code": c.code, "message": c.message, "path": c.path}
+        for c in failed
+        if c.severity == "error"
+    ]
+    if not report.verified and not errors:
+        errors = [{"name": "verdict", "code": report.verdict.value, "message": "not verified"}]
+    warnings = [
+        {"name": c.name, "code": c.code, "message": c.message}
+        for c in failed
+        if c.severity == "warning"
+    ]
+    body = {
+        "verified": report.verified,
+        "verdict": report.verdict.value,
+        "checks": checks,
+        "warnings": warnings,
+        "errors": [] if report.verified else errors,
+        "report": report.model_dump(mode="json"),
+    }
+    return body, 200 if report.verified else 400
+
+
+def _unwrap(credential: dict[str, Any] | str) -> dict[str, Any] | str:
+    """An EnvelopedVerifiableCredential's JWT (``data:application/vc+jwt,<token>``)."""
+    if (
+        isinstance(credential, dict)
+        and "EnvelopedVerifiableCredential" in as_list(credential.get("type"))
+        and isinstance(credential.get("id"), str)
+        and credential["id"].startswith("data:application/vc+jwt,")
+    ):
+        return str(credential["id"]).partition(",")[2]
+    return credential
+
+
+def _respond(report: Any) -> JSONResponse:
+    body, status = _result(report)
+    if status == 200:
+        return JSONResponse(body)
+    return problem(status, f"not verified: {report.verdict.value}", **body)
+
+
+@router.post("/credentials/verify", summary="Verify a credential")
+def verify_credential(body: VerifyCredentialRequest, request: Request) -> JSONResponse:
+    """200 when the credential verifies; otherwise 400 with the errors and the full report."""
+    credential = _unwrap(body.verifiableCredential)
+    if isinstance(credential, str) and not _COMPACT_JWS.fullmatch(credential):
+        return problem(
+            422,
+            "verifiableCredential must be a credential object or a VC-JWT (compact JWS)",
+            errors=[{"path": "$.verifiableCredential", "message": "not an object or a JWS"}],
+        )
+    verifier, fetcher = _state(request).verifier()
+    try:
+        report = verifier.verify(credential, name="verifiableCredential")
+    except InputError as exc:
+        return problem(400, f"not a credential: {exc}")
+    finally:
+        fetcher.close()
+    return _respond(report)
+
+
+@router.post("/presentations/verify", summary="Verify a presentation")
+def verify_presentation(body: VerifyPresentationRequest, request: Request) -> JSONResponse:
+    """The holder's proof for ``options.challenge`` and ``options.domain``, then each
+    credential; 200 when all verify, else 400 with the errors and the full report."""
+    verifier, fetcher = _state(request).verifier()
+    try:
+        report = verifier.verify_presentation(
+            body.verifiablePresentation,
+            challenge=body.options.challenge,
+            domain=body.options.domain,
+        )
+    except InputError as exc:
+        return problem(400, f"not a presentation: {exc}")
+    finally:
+        fetcher.close()
+    return _respond(report)
+
+
+_ACTIONS = {"revoked": "revoke", "suspended": "suspend"}
+
+
+@router.post("/credentials/status", summary="Revoke, suspend or reinstate a credential")
+def update_status(body: StatusRequest, request: Request) -> JSONResponse:
+    """Change a credential's status, then republish the lists."""
+    state = _state(request)
+    if not state.registry.entries(body.credentialId):
+        return problem(404, f"{body.credentialId} has no status entries in this service")
+    changed = []
+    try:
+        for change in body.credentialStatus:
+            entry = getattr(state.registry, _ACTIONS.get(change.status, "reinstate"))(
+                body.credentialId
+            )
+            changed.append({**entry.to_json(), "set": entry.set})
+    except StatusListError as exc:
+        return problem(409, str(exc))
+    finally:
+        state.publish()
+    return JSONResponse({"credentialId": body.credentialId, "credentialStatus": changed})
+
+
+@router.get("/status/{name}", summary="A status list credential", response_class=Response)
+def status_list(name: str, request: Request) -> Response:
+    """The signed BitstringStatusListCredential, cached for its ttl."""
+    state = _state(request)
+    found = state.status_file(name)
+    if found is None:
+        return problem(404, f"no status list {name}")
+    headers = {
+        "ETag": found.etag,
+        "Cache-Control": f"public, max-age={state.settings.status_ttl_ms // 1000}",
+    }
+    if request.headers.get("if-none-match") == found.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(found.body, media_type="application/vc+ld+json", headers=headers)
