@@ -16,6 +16,7 @@ import ipaddress
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -124,12 +125,13 @@ def _config(base: str, issuer: str) -> dict[str, object]:
     }
 
 
-def _wait(base: str, server: subprocess.Popen[bytes]) -> dict[str, str]:
+def _wait(base: str, server: subprocess.Popen[bytes], cert: Path) -> dict[str, str]:
+    trust = ssl.create_default_context(cafile=str(cert))
     for _ in range(150):
         if server.poll() is not None:
             sys.exit(f"the service exited with {server.returncode}")
         try:
-            answer: dict[str, str] = httpx.get(base + "/", verify=False, timeout=2).json()
+            answer: dict[str, str] = httpx.get(base + "/", verify=trust, timeout=2).json()
             return answer
         except httpx.HTTPError:
             time.sleep(0.2)
@@ -173,7 +175,7 @@ def main() -> int:
     log = (out / "service.log").open("wb")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     try:
-        issuer = _wait(base, server)["issuer"]
+        issuer = _wait(base, server, cert)["issuer"]
         config = out / "config.json"
         config.write_text(json.dumps(_config(base, issuer), indent=2))
         env = {
@@ -182,7 +184,9 @@ def main() -> int:
             "CONFORMANCE_CACHE": str(out / ".cache"),
         }
         subprocess.run(  # noqa: S603
-            ["bash", str(SUITES / "run-suites.sh"), str(config), str(out)], env=env, check=False
+            ["/bin/bash", str(SUITES / "run-suites.sh"), str(config), str(out)],
+            env=env,
+            check=False,
         )
     finally:
         server.terminate()
