@@ -1,7 +1,11 @@
 """Run the W3C/CCG conformance suites (../shared/conformance) against `openmicrocred serve`.
 
 Starts the service over TLS on 127.0.0.1 with a fresh data directory and a self-signed
-certificate, writes the suites' CONFIG.json from what the service says it is, runs
+certificate, with an OAuth2 client (scope ``issue``) made by ``openmicrocred clients add``
+whose credentials the issuer entries carry (the suites fetch a client-credentials token from
+/oauth2/token and send it as a bearer token; the secret goes by environment variable,
+which is how the suites read it), writes the suites' CONFIG.json from what the service
+says it is, runs
 run-suites.sh, stops the service, and fails if any suite falls below the figures it reached
 when this runner was added (read per test in OUTDIR/summary.json; a suite that answers 400
 to everything would "pass" dozens of negative tests, so the positive ones are counted too).
@@ -79,8 +83,42 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _config(base: str, issuer: str) -> dict[str, object]:
+SECRET_VARIABLE = "OPENMICROCRED_CLIENT_SECRET"  # noqa: S105 (a variable name)
+
+
+def _client(data: Path) -> dict[str, str]:
+    """A client that may issue, made in the data directory before the service starts."""
+    made = subprocess.run(  # noqa: S603
+        [
+            str(ROOT / ".venv" / "bin" / "openmicrocred"),
+            "clients",
+            "add",
+            "--data",
+            str(data),
+            "--scope",
+            "issue",
+            "--name",
+            "conformance suites",
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    client: dict[str, str] = json.loads(made.stdout)
+    return client
+
+
+def _config(base: str, issuer: str, client_id: str) -> dict[str, object]:
     rdfc = ["eddsa-rdfc-2022", "vc2.0", "vc-api", "BitstringStatusList"]
+    # read by vc-test-suite-implementations (lib/oauth2.js): clientSecret names the
+    # environment variable holding the secret
+    oauth2 = {
+        "clientId": client_id,
+        "clientSecret": SECRET_VARIABLE,
+        "tokenEndpoint": base + "/oauth2/token",
+        "scopes": ["issue"],
+    }
     return {
         "name": "openmicrocred",
         "implementation": "openmicrocred-serve",
@@ -92,6 +130,7 @@ def _config(base: str, issuer: str) -> dict[str, object]:
                 "endpoint": "/credentials/issue",
                 "tags": rdfc,
                 "supports": {"vc": ["1.1", "2.0"]},
+                "oauth2": oauth2,
             },
             {
                 "id": issuer,
@@ -99,6 +138,7 @@ def _config(base: str, issuer: str) -> dict[str, object]:
                 "tags": ["eddsa-jcs-2022"],
                 "supports": {"vc": ["1.1", "2.0"]},
                 "options": {"cryptosuite": "eddsa-jcs-2022"},
+                "oauth2": oauth2,
             },
         ],
         "verifiers": [
@@ -138,6 +178,16 @@ def _wait(base: str, server: subprocess.Popen[bytes], cert: Path) -> dict[str, s
     sys.exit("the service did not start")
 
 
+def _check_auth(base: str, cert: Path, log: Path) -> list[str]:
+    """Issuing really is behind the token, and the suites really did fetch tokens."""
+    trust = ssl.create_default_context(cafile=str(cert))
+    bare = httpx.post(base + "/credentials/issue", json={}, verify=trust, timeout=10)
+    problems = [] if bare.status_code == 401 else [f"issue without a token: {bare.status_code}"]
+    if '"POST /oauth2/token HTTP/1.1" 200' not in log.read_text(errors="replace"):
+        problems.append("the suites never got an access token")
+    return problems
+
+
 def _judge(summary: dict[str, dict[str, int]]) -> list[str]:
     problems = []
     for suite, (least_passed, most_failed) in FLOORS.items():
@@ -172,14 +222,16 @@ def main() -> int:
         "--base-url",
         base,
     ]
+    client = _client(out / "data")
     log = (out / "service.log").open("wb")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     try:
         issuer = _wait(base, server, cert)["issuer"]
         config = out / "config.json"
-        config.write_text(json.dumps(_config(base, issuer), indent=2))
+        config.write_text(json.dumps(_config(base, issuer, client["client_id"]), indent=2))
         env = {
             **os.environ,
+            SECRET_VARIABLE: client["client_secret"],
             "NODE_EXTRA_CA_CERTS": str(cert),
             "CONFORMANCE_CACHE": str(out / ".cache"),
         }
@@ -188,10 +240,11 @@ def main() -> int:
             env=env,
             check=False,
         )
+        auth_problems = _check_auth(base, cert, out / "service.log")
     finally:
         server.terminate()
         server.wait(timeout=20)
-    problems = _judge(json.loads((out / "summary.json").read_text()))
+    problems = _judge(json.loads((out / "summary.json").read_text())) + auth_problems
     for problem in problems:
         print("conformance regression:", problem, file=sys.stderr)
     return 1 if problems else 0

@@ -31,9 +31,24 @@ class Service:
     def __init__(self, base: str, issuer: str, data: Path) -> None:
         self.base, self.issuer, self.data = base, issuer, data
         self.http = httpx.Client(base_url=base, timeout=30)
+        self.auth: dict[str, str] = {}
+
+    def login(self, client_id: str, secret: str) -> None:
+        """A bearer token for the issue and status calls (OAuth2 client credentials)."""
+        answer = self.http.post(
+            "/oauth2/token",
+            data={"grant_type": "client_credentials", "scope": "issue status"},
+            auth=(client_id, secret),
+        )
+        assert answer.status_code == 200, answer.text
+        self.auth = {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
     def issue(self, credential: dict[str, Any], **options: Any) -> httpx.Response:
-        return self.http.post("/credentials/issue", json={"credential": credential, **options})
+        body = {"credential": credential, **options}
+        return self.http.post("/credentials/issue", json=body, headers=self.auth)
+
+    def status(self, change: dict[str, Any]) -> httpx.Response:
+        return self.http.post("/credentials/status", json=change, headers=self.auth)
 
     def verify(self, credential: Any) -> httpx.Response:
         return self.http.post("/credentials/verify", json={"verifiableCredential": credential})
@@ -61,6 +76,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
     running = Service(base, app.state.service.issuer_id, data)
+    client, secret = app.state.service.clients.add(["issue", "status"], name="tests")
+    running.login(client.id, secret)
     try:
         yield running
     finally:
@@ -150,7 +167,8 @@ def test_the_issuer_must_be_the_services(service: Service) -> None:
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "$.issuer"
     assert service.issue({**credential, "issuer": 42}).status_code == 422
-    assert service.http.post("/credentials/issue", json={"options": {}}).status_code == 422
+    empty = service.http.post("/credentials/issue", json={"options": {}}, headers=service.auth)
+    assert empty.status_code == 422
 
 
 def test_revoke_then_verify_says_revoked(service: Service) -> None:
@@ -162,7 +180,7 @@ def test_revoke_then_verify_says_revoked(service: Service) -> None:
     assert "max-age=300" in listed.headers["cache-control"]
     etag = listed.headers["etag"]
     change = {"credentialId": vc["id"], "credentialStatus": [{"type": "x", "status": "revoked"}]}
-    response = service.http.post("/credentials/status", json=change)
+    response = service.status(change)
     assert response.status_code == 200, response.text
     assert response.json()["credentialStatus"][0]["set"] is True
     result = service.verify(vc).json()
@@ -174,9 +192,9 @@ def test_revoke_then_verify_says_revoked(service: Service) -> None:
     same = service.http.get(listed.url.path, headers={"If-None-Match": again.headers["etag"]})
     assert same.status_code == 304
     change["credentialStatus"] = [{"type": "x", "status": "active"}]
-    assert service.http.post("/credentials/status", json=change).status_code == 409
+    assert service.status(change).status_code == 409
     unknown = {**change, "credentialId": "urn:uuid:nobody"}
-    assert service.http.post("/credentials/status", json=unknown).status_code == 404
+    assert service.status(unknown).status_code == 404
 
 
 def test_suspend_and_reinstate(service: Service) -> None:
@@ -185,7 +203,7 @@ def test_suspend_and_reinstate(service: Service) -> None:
     assert vc["credentialStatus"]["statusPurpose"] == "suspension"
     for status, verdict in (("suspended", "suspended"), ("active", "verified")):
         change = {"credentialId": vc["id"], "credentialStatus": [{"status": status}]}
-        assert service.http.post("/credentials/status", json=change).status_code == 200
+        assert service.status(change).status_code == 200
         assert service.verify(vc).json()["report"]["verdict"] == verdict
 
 

@@ -1,11 +1,13 @@
-"""``openmicrocred serve``: the VC-API issuer, verifier and status service (uvicorn)."""
+"""``openmicrocred serve``: the VC-API issuer, verifier and status service (uvicorn), and
+``openmicrocred clients``: the OAuth2 clients that may issue and change status."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ._io import Subcommands
 
@@ -44,8 +46,99 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _store(data: Path) -> Any:
+    from ..service.clients import CLIENTS_FILE, ClientStore
+
+    return ClientStore(data / CLIENTS_FILE)
+
+
+def _when(seconds: float) -> str:
+    import datetime
+
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _clients_add(args: argparse.Namespace, out: TextIO) -> int:
+    client, secret = _store(args.data).add(args.scope or [], name=args.name or "")
+    if args.json:
+        answer = {"client_id": client.id, "client_secret": secret}
+        print(json.dumps({**answer, "scope": " ".join(client.scopes)}), file=out)
+        return 0
+    print(f"client_id:     {client.id}", file=out)
+    print(f"client_secret: {secret}", file=out)
+    print(f"scope:         {' '.join(client.scopes)}", file=out)
+    print("The secret is shown this once; the service keeps only a hash of it.", file=out)
+    return 0
+
+
+def _clients_list(args: argparse.Namespace, out: TextIO) -> int:
+    from ._io import terminal_safe
+
+    listed = _store(args.data).clients()
+    if not listed:
+        print("no clients (add one with 'openmicrocred clients add')", file=out)
+    for c in listed:
+        state = "active" if c.active else f"revoked {_when(c.revoked)}"
+        name = terminal_safe(c.name) or "-"
+        scopes = " ".join(c.scopes)
+        print(f"{c.id}  {name}  scope={scopes}  created {_when(c.created)}  {state}", file=out)
+    return 0
+
+
+def _clients_revoke(args: argparse.Namespace, out: TextIO) -> int:
+    if not _store(args.data).revoke(args.client_id):
+        print(f"openmicrocred clients revoke: no client {args.client_id}", file=sys.stderr)
+        return 2
+    print(f"{args.client_id}: revoked; its tokens no longer work", file=out)
+    return 0
+
+
+def _cmd_clients(args: argparse.Namespace, out: TextIO) -> int:
+    import sqlite3
+
+    actions = {"add": _clients_add, "list": _clients_list, "revoke": _clients_revoke}
+    try:
+        return actions[args.action](args, out)
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        print(f"openmicrocred clients {args.action}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _add_clients_command(sub: Subcommands) -> None:
+    clients = sub.add_parser(
+        "clients", help="add, list and revoke the OAuth2 clients that may issue and revoke"
+    )
+    actions = clients.add_subparsers(dest="action", required=True, metavar="ACTION")
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
+        "--data",
+        type=Path,
+        default=Path("./openmicrocred-data"),
+        metavar="DIR",
+        help="the service's data directory (clients are kept in DIR/clients.sqlite)",
+    )
+    add = actions.add_parser(
+        "add", parents=[data], help="create a client; prints its id and secret once"
+    )
+    add.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help="a scope it may ask for (repeat): issue, status, definitions, assessments, admin",
+    )
+    add.add_argument("--name", help="who the client is (shown by 'clients list')")
+    add.add_argument("--json", action="store_true", help="print the client as one JSON line")
+    actions.add_parser("list", parents=[data], help="list the clients (never their secrets)")
+    revoke = actions.add_parser(
+        "revoke", parents=[data], help="revoke a client and every token it holds"
+    )
+    revoke.add_argument("client_id", metavar="CLIENT_ID")
+    clients.set_defaults(func=_cmd_clients)
+
+
 def add_commands(sub: Subcommands) -> None:
-    """Register ``serve`` on an argparse subparsers object."""
+    """Register ``serve`` and ``clients`` on an argparse subparsers object."""
     serve = sub.add_parser(
         "serve", help="run the VC-API issuer, verifier and status service (HTTP)"
     )
@@ -66,3 +159,4 @@ def add_commands(sub: Subcommands) -> None:
         help="public URL of the service, used in status list URLs (default: the listening address)",
     )
     serve.set_defaults(func=_cmd_serve)
+    _add_clients_command(sub)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException
 
 from .._version import __version__
 from .problems import BodyGuard, json_path, problem
+from .security import TOKEN_PATH
+from .security import router as token_router
 from .settings import Settings
 from .state import ServiceState
 from .vcapi import router
@@ -50,10 +52,13 @@ def _internal_problem(request: Request, exc: Exception) -> JSONResponse:
     return problem(500, "internal error; the details are in the server log")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The service as an ASGI application; creates the data directory on first start."""
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], float] | None = None
+) -> FastAPI:
+    """The service as an ASGI application; creates the data directory on first start.
+    ``clock`` (seconds since the epoch) decides when access tokens expire."""
     settings = settings or Settings()
-    state = ServiceState(settings)
+    state = ServiceState(settings) if clock is None else ServiceState(settings, clock=clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,11 +73,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = state
+    app.include_router(token_router)
     app.include_router(router)
     app.add_exception_handler(RequestValidationError, _validation_problem)
     app.add_exception_handler(HTTPException, _http_problem)
     app.add_exception_handler(Exception, _internal_problem)
-    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyGuard, max_bytes=settings.max_body_bytes, form_paths=frozenset({TOKEN_PATH})
+    )
 
     @app.get("/", summary="What this service is")
     def root() -> dict[str, Any]:

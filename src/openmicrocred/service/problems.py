@@ -13,6 +13,8 @@ __all__ = ["PROBLEM", "BodyGuard", "json_path", "problem"]
 PROBLEM = "application/problem+json"
 _TITLES = {
     400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
@@ -61,19 +63,24 @@ def _is_json(content_type: str) -> bool:
 
 class BodyGuard:
     """ASGI middleware: refuses a request body over ``max_bytes`` (413) and a POST whose body
-    is not JSON (415), before the application reads any of it. The body is read here, up to
-    the limit, and handed on whole."""
+    is not JSON (415), before the application reads any of it; the paths in ``form_paths``
+    (the OAuth2 token endpoint) take a form-encoded body instead. The body is read here, up
+    to the limit, and handed on whole."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, form_paths: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.form_paths = form_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        refusal = self._refusal(headers)
+        form = scope["path"] in self.form_paths
+        refusal = self._size_refusal(headers) if form else self._refusal(headers)
         body = b"" if refusal else await self._read(receive)
         if body is None:
             refusal = self._too_large()
@@ -85,10 +92,16 @@ class BodyGuard:
     def _too_large(self) -> JSONResponse:
         return problem(413, f"the request body is larger than {self.max_bytes} bytes")
 
-    def _refusal(self, headers: dict[str, str]) -> JSONResponse | None:
+    def _size_refusal(self, headers: dict[str, str]) -> JSONResponse | None:
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_bytes:
             return self._too_large()
+        return None
+
+    def _refusal(self, headers: dict[str, str]) -> JSONResponse | None:
+        too_large = self._size_refusal(headers)
+        if too_large is not None:
+            return too_large
         if not _is_json(headers.get("content-type", "application/json")):
             return problem(415, "send the request body as JSON (Content-Type: application/json)")
         return None

@@ -13,7 +13,8 @@ class Settings(BaseModel):
     """How the service runs.
 
     :param data_dir: the data directory (created on first start): the status registry
-        (``status.sqlite``), the issuer key (``issuer-key.pem``, mode 0600) and the published
+        (``status.sqlite``), the OAuth2 clients and tokens (``clients.sqlite``, mode 0600),
+        the issuer key (``issuer-key.pem``, mode 0600) and the published
         status lists (``status/``).
     :param base_url: the service's public URL; status lists are served under
         ``{base_url}/status/``. Fixed by the registry once created.
@@ -23,6 +24,7 @@ class Settings(BaseModel):
         suspension entry unless ``options.credentialStatus`` is ``false``.
     :param status_ttl_ms: the ``ttl`` of the status lists, also their ``Cache-Control``.
     :param max_body_bytes: the largest request body accepted (413 beyond it).
+    :param token_ttl_s: how long an OAuth2 access token is valid, in seconds.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -34,6 +36,7 @@ class Settings(BaseModel):
     status_by_default: bool = True
     status_ttl_ms: int = Field(default=300_000, ge=0)
     max_body_bytes: int = Field(default=2_000_000, gt=0)
+    token_ttl_s: int = Field(default=3600, gt=0)
 
     @property
     def status_base_url(self) -> str:

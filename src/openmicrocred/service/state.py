@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from ..fetch import Fetcher
 from ..keys import Ed25519Key
 from ..status import SQLiteStatusRegistry, StatusEntry, publish
 from ..verification import Verifier
+from .clients import CLIENTS_FILE, ClientStore
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -67,9 +69,12 @@ class StatusFile:
 
 
 class ServiceState:
-    """The data directory, created on first start, and the objects built from it."""
+    """The data directory, created on first start, and the objects built from it.
 
-    def __init__(self, settings: Settings) -> None:
+    :param clock: seconds since the epoch, for token expiry (tests pass their own).
+    """
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         folder = Path(settings.data_dir)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -84,6 +89,7 @@ class ServiceState:
         self.registry = SQLiteStatusRegistry(
             folder / REGISTRY_FILE, base_url=settings.status_base_url
         )
+        self.clients = ClientStore(folder / CLIENTS_FILE, clock=clock)
         self.local_lists = LocalStatusLists(self.registry, self.lists_dir)
         self._publish_lock = threading.Lock()
         self._client: httpx.Client | None = None
@@ -144,5 +150,6 @@ class ServiceState:
             "issuer": self.issuer_id,
             "verificationMethod": self.verification_method,
             "statusLists": self.settings.status_base_url,
+            "tokenEndpoint": "/oauth2/token",
             "docs": "/docs",
         }

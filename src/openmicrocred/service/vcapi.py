@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -23,7 +23,9 @@ from ..errors import (
 from ..issuance import issue
 from ..status import PURPOSES
 from ..vcdm import check_credential, version_of
+from .clients import Grant
 from .problems import problem
+from .security import authorized
 from .state import ServiceState
 
 __all__ = ["router"]
@@ -129,10 +131,18 @@ def _issue_problem(exc: Exception) -> JSONResponse:
     "/credentials/issue",
     status_code=201,
     summary="Issue a credential",
-    responses={201: {"description": "the credential, secured"}, 422: {"description": "bad"}},
+    responses={
+        201: {"description": "the credential, secured"},
+        401: {"description": "no valid bearer token"},
+        403: {"description": "the token lacks the issue scope"},
+        422: {"description": "bad"},
+    },
 )
-def issue_credential(body: IssueRequest, request: Request) -> JSONResponse:
-    """Sign ``credential`` as this service's issuer (eddsa-rdfc-2022 by default)."""
+def issue_credential(
+    body: IssueRequest, request: Request, _: Annotated[Grant, authorized("issue")]
+) -> JSONResponse:
+    """Sign ``credential`` as this service's issuer (eddsa-rdfc-2022 by default). Needs a
+    bearer token with the ``issue`` scope."""
     state = _state(request)
     credential = dict(body.credential)
     options = body.options
@@ -255,9 +265,19 @@ def verify_presentation(body: VerifyPresentationRequest, request: Request) -> JS
 _ACTIONS = {"revoked": "revoke", "suspended": "suspend"}
 
 
-@router.post("/credentials/status", summary="Revoke, suspend or reinstate a credential")
-def update_status(body: StatusRequest, request: Request) -> JSONResponse:
-    """Change a credential's status, then republish the lists."""
+@router.post(
+    "/credentials/status",
+    summary="Revoke, suspend or reinstate a credential",
+    responses={
+        401: {"description": "no valid bearer token"},
+        403: {"description": "the token lacks the status scope"},
+    },
+)
+def update_status(
+    body: StatusRequest, request: Request, _: Annotated[Grant, authorized("status")]
+) -> JSONResponse:
+    """Change a credential's status, then republish the lists. Needs a bearer token with
+    the ``status`` scope."""
     state = _state(request)
     if not state.registry.entries(body.credentialId):
         return problem(404, f"{body.credentialId} has no status entries in this service")
