@@ -14,29 +14,57 @@ from ._io import Subcommands
 __all__ = ["add_commands"]
 
 
+def _settings(args: argparse.Namespace) -> tuple[Any, str]:
+    from ..service import Settings
+
+    scheme = "https" if args.tls_cert else "http"
+    base_url = args.base_url or f"{scheme}://{args.host}:{args.port}"
+    settings = Settings(
+        data_dir=args.data.absolute(),
+        base_url=base_url,
+        rate_limit_per_s=args.rate_limit,
+        rate_limit_burst=args.rate_burst,
+    )
+    return settings, scheme
+
+
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     # fastapi and uvicorn load here only, so the other commands start without them.
+    import os
+
     import uvicorn
 
     from ..errors import OpenMicrocredError
-    from ..service import Settings, create_app
+    from ..service import create_app
+    from ..service.app import SETTINGS_ENV
 
     if bool(args.tls_cert) != bool(args.tls_key):
         print("openmicrocred serve: give both --tls-cert and --tls-key", file=sys.stderr)
         return 2
-    scheme = "https" if args.tls_cert else "http"
-    base_url = args.base_url or f"{scheme}://{args.host}:{args.port}"
+    if args.workers < 1:
+        print("openmicrocred serve: --workers must be at least 1", file=sys.stderr)
+        return 2
     try:
-        app = create_app(Settings(data_dir=args.data, base_url=base_url))
+        settings, scheme = _settings(args)
+        # Made here, before any worker starts: the data directory, key and databases.
+        app = create_app(settings)
     except (OpenMicrocredError, OSError, ValueError) as exc:
         print(f"openmicrocred serve: {exc}", file=sys.stderr)
         return 2
     state = app.state.service
     print(f"issuer {state.issuer_id}; data in {args.data}", file=out)
-    print(f"serving {scheme}://{args.host}:{args.port} (API docs at /docs)", file=out)
+    workers = f" with {args.workers} workers" if args.workers > 1 else ""
+    print(f"serving {scheme}://{args.host}:{args.port}{workers} (API docs at /docs)", file=out)
     out.flush()
+    target: Any = app
+    if args.workers > 1:
+        state.close()
+        os.environ[SETTINGS_ENV] = settings.model_dump_json()
+        target = "openmicrocred.service.app:app_from_environment"
     uvicorn.run(
-        app,
+        target,
+        factory=args.workers > 1,
+        workers=args.workers if args.workers > 1 else None,
         host=args.host,
         port=args.port,
         ssl_certfile=args.tls_cert,
@@ -157,6 +185,28 @@ def add_commands(sub: Subcommands) -> None:
         "--base-url",
         metavar="URL",
         help="public URL of the service, used in status list URLs (default: the listening address)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; about one per CPU core)",
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=float,
+        default=20.0,
+        metavar="R",
+        help="requests/s per client address to the verify and token endpoints, "
+        "per worker (default 20; 0 for none)",
+    )
+    serve.add_argument(
+        "--rate-burst",
+        type=int,
+        default=40,
+        metavar="B",
+        help="requests an address may make at once before the rate applies (default 40)",
     )
     serve.set_defaults(func=_cmd_serve)
     _add_clients_command(sub)

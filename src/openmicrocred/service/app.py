@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,13 +15,19 @@ from starlette.exceptions import HTTPException
 
 from .._version import __version__
 from .problems import BodyGuard, json_path, problem
+from .ratelimit import RateLimit, TokenBuckets
 from .security import TOKEN_PATH
 from .security import router as token_router
 from .settings import Settings
 from .state import ServiceState
 from .vcapi import router
 
-__all__ = ["create_app"]
+__all__ = ["SETTINGS_ENV", "app_from_environment", "create_app"]
+
+SETTINGS_ENV = "OPENMICROCRED_SERVICE_SETTINGS"
+"""The environment variable through which ``openmicrocred serve`` hands its settings (as
+JSON) to worker processes: see :func:`app_from_environment`."""
+OPEN_PATHS = frozenset({"/credentials/verify", "/presentations/verify", TOKEN_PATH})
 
 _log = logging.getLogger("openmicrocred.service")
 
@@ -81,9 +88,22 @@ def create_app(
     app.add_middleware(
         BodyGuard, max_bytes=settings.max_body_bytes, form_paths=frozenset({TOKEN_PATH})
     )
+    if settings.rate_limit_per_s > 0:
+        buckets = TokenBuckets(settings.rate_limit_per_s, settings.rate_limit_burst)
+        app.add_middleware(RateLimit, buckets=buckets, paths=OPEN_PATHS)
 
     @app.get("/", summary="What this service is")
     def root() -> dict[str, Any]:
         return state.describe()
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application built from the settings in ``$OPENMICROCRED_SERVICE_SETTINGS``
+    (JSON, as :meth:`Settings.model_dump_json` writes it): the factory each uvicorn worker
+    process calls (``openmicrocred.service.app:app_from_environment``, ``factory=True``)."""
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise RuntimeError(f"${SETTINGS_ENV} is not set (openmicrocred serve sets it)")
+    return create_app(Settings.model_validate_json(raw))

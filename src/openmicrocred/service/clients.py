@@ -16,7 +16,7 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,15 +107,22 @@ class ClientStore:
         self.clock = clock
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not self.path.exists():
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            # Several worker processes may start at once: the one that loses the race
+            # finds the file made.
+            with suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self.path.chmod(0o600)
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
+            # WAL (kept in the file): readers in one process never wait for a writer in
+            # another; the busy timeout makes writers queue rather than fail.
+            db.execute("PRAGMA journal_mode=WAL")
         with self._db() as db:
             db.executescript(_SCHEMA)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         # One connection per operation: the service calls from several threads.
-        with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
             yield db
 
     def add(self, scopes: Sequence[str], name: str = "") -> tuple[Client, str]:

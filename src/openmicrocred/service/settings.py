@@ -25,6 +25,11 @@ class Settings(BaseModel):
     :param status_ttl_ms: the ``ttl`` of the status lists, also their ``Cache-Control``.
     :param max_body_bytes: the largest request body accepted (413 beyond it).
     :param token_ttl_s: how long an OAuth2 access token is valid, in seconds.
+    :param rate_limit_per_s: requests a second each client address may make to the open
+        endpoints (``/credentials/verify``, ``/presentations/verify``, ``/oauth2/token``),
+        per worker process; 0 turns rate limiting off.
+    :param rate_limit_burst: how many such requests an address may make at once (the
+        token bucket's size).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -37,6 +42,8 @@ class Settings(BaseModel):
     status_ttl_ms: int = Field(default=300_000, ge=0)
     max_body_bytes: int = Field(default=2_000_000, gt=0)
     token_ttl_s: int = Field(default=3600, gt=0)
+    rate_limit_per_s: float = Field(default=20.0, ge=0)
+    rate_limit_burst: int = Field(default=40, ge=1)
 
     @property
     def status_base_url(self) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +28,19 @@ __all__ = ["LocalStatusLists", "ServiceState"]
 KEY_FILE = "issuer-key.pem"
 REGISTRY_FILE = "status.sqlite"
 LISTS_DIR = "status"
+PUBLISH_LOCK = "publish.lock"
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock held across processes (the workers of one data directory), so
+    that two publishing at once cannot leave an older list written last."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class LocalStatusLists(Mapping[str, bytes]):
@@ -82,7 +98,10 @@ class ServiceState:
         self.lists_dir.mkdir(exist_ok=True)
         key_path = folder / KEY_FILE
         if not key_path.exists():
-            Ed25519Key.generate().save(key_path)
+            # save() links the finished file into place, so of several processes starting
+            # at once exactly one key wins and every process loads that one.
+            with suppress(FileExistsError):
+                Ed25519Key.generate().save(key_path)
         self.key = Ed25519Key.load(key_path)
         self.issuer_id: str = settings.issuer_id or self.key.did
         self.verification_method = settings.verification_method or self.key.verification_method
@@ -92,11 +111,12 @@ class ServiceState:
         self.clients = ClientStore(folder / CLIENTS_FILE, clock=clock)
         self.local_lists = LocalStatusLists(self.registry, self.lists_dir)
         self._publish_lock = threading.Lock()
+        self._publish_file = folder / PUBLISH_LOCK
         self._client: httpx.Client | None = None
 
     def publish(self) -> None:
         """Sign and write every status list (after a change)."""
-        with self._publish_lock:
+        with self._publish_lock, _file_lock(self._publish_file):
             publish(
                 self.registry,
                 self.lists_dir,

@@ -1,0 +1,171 @@
+"""The HTTP service under load: verifications and issues per second, with 1 and 2 workers.
+
+Usage: python benchmarks/service.py [--verify N] [--issue N] [--concurrency C]
+
+Starts ``openmicrocred serve --workers W --rate-limit 0`` on 127.0.0.1 (a new data
+directory each time), issues the realistic micro-credential through it and then sends a
+bounded number of requests from an asyncio httpx load generator in this process, over C
+concurrent connections. The generator shares the machine's cores with the service, so the
+figures are a floor for what a separate client would see. Prints JSON lines
+{"op", "workers", "concurrency", "count", "errors", "per_second", "p50_ms", "p99_ms"}:
+``verify`` (POST /credentials/verify of a credential with a status entry, checked against
+the service's own list) and ``issue`` (POST /credentials/issue with a bearer token, each
+allocating a revocation entry in the shared status registry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sign_verify import realistic
+
+from openmicrocred.service.clients import ClientStore
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _command() -> list[str]:
+    installed = shutil.which("openmicrocred", path=str(Path(sys.executable).parent))
+    return [installed] if installed else [sys.executable, "-m", "openmicrocred"]
+
+
+def _start(data: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    argv = [*_command(), "serve", "--data", str(data), "--port", str(port)]
+    argv += ["--workers", str(workers), "--rate-limit", "0"]
+    log = (data.parent / "serve.log").open("w")
+    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(base + "/", timeout=5).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"the service did not start: {(data.parent / 'serve.log').read_text()}")
+
+
+def _token(base: str, data: Path) -> dict[str, str]:
+    client, secret = ClientStore(data / "clients.sqlite").add(["issue"], name="benchmark")
+    answer = httpx.post(
+        base + "/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client.id, secret),
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def _credential(issuer: str) -> dict[str, Any]:
+    credential = realistic(1)
+    credential["issuer"] = {"id": issuer, "type": ["Profile"], "name": "KMUTT"}
+    credential["id"] = f"urn:uuid:{uuid.uuid4()}"
+    return credential
+
+
+async def _load(
+    base: str, count: int, concurrency: int, request: Callable[[int], dict[str, Any]]
+) -> tuple[float, list[float], int]:
+    """Send ``count`` POSTs (``request(i)`` gives each one's arguments) over
+    ``concurrency`` connections: the wall time, each latency in seconds and the errors."""
+    latencies: list[float] = []
+    errors = 0
+    queue = iter(range(count))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def worker(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        for i in queue:
+            start = time.perf_counter()
+            answer = await http.post(**request(i))
+            latencies.append(time.perf_counter() - start)
+            errors += answer.status_code >= 300
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        return time.perf_counter() - start, latencies, errors
+
+
+def _figures(op: str, workers: int, concurrency: int, run: tuple[float, list[float], int]) -> None:
+    wall, latencies, errors = run
+    cuts = statistics.quantiles(latencies, n=100)
+    figures = {
+        "op": op,
+        "workers": workers,
+        "concurrency": concurrency,
+        "count": len(latencies),
+        "errors": errors,
+        "per_second": round(len(latencies) / wall, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+    }
+    print(json.dumps(figures), flush=True)
+
+
+def _measure(workers: int, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        process, base = _start(data, workers)
+        try:
+            issuer = httpx.get(base + "/", timeout=30).json()["issuer"]
+            auth = _token(base, data)
+            issued = httpx.post(
+                base + "/credentials/issue",
+                json={"credential": _credential(issuer)},
+                headers=auth,
+                timeout=30,
+            )
+            issued.raise_for_status()
+            verify = {"url": "/credentials/verify", "json": issued.json()}
+
+            def issue(i: int) -> dict[str, Any]:
+                body = {"credential": _credential(issuer)}
+                return {"url": "/credentials/issue", "json": body, "headers": auth}
+
+            c = args.concurrency
+            asyncio.run(_load(base, 4 * c, c, lambda i: verify))  # warm every worker up
+            _figures(
+                "verify", workers, c, asyncio.run(_load(base, args.verify, c, lambda i: verify))
+            )
+            _figures("issue", workers, c, asyncio.run(_load(base, args.issue, c, issue)))
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--verify", type=int, default=2000, help="verify requests per run")
+    parser.add_argument("--issue", type=int, default=600, help="issue requests per run")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent connections")
+    args = parser.parse_args()
+    for workers in (1, 2):
+        _measure(workers, args)
+
+
+if __name__ == "__main__":
+    main()
