@@ -221,6 +221,10 @@ def main() -> int:
         str(key),
         "--base-url",
         base,
+        # The suites are one client firing hundreds of requests in seconds: rate limiting
+        # (tested on its own in tests/test_service_workers.py) would answer them 429.
+        "--rate-limit",
+        "0",
     ]
     client = _client(out / "data")
     log = (out / "service.log").open("wb")
