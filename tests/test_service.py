@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-import socket
 import stat
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from openmicrocred.keys import Ed25519Key
 from openmicrocred.service import Settings, create_app
 from openmicrocred.suites import add_proof
+from serving import free_port, running
 
 from conftest import SPEC, load
 
@@ -54,36 +51,20 @@ class Service:
         return self.http.post("/credentials/verify", json={"verifiableCredential": credential})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     data = tmp_path_factory.mktemp("service") / "data"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     app = create_app(Settings(data_dir=data, base_url=base, max_body_bytes=100_000))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive(), "the server stopped"
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    running = Service(base, app.state.service.issuer_id, data)
-    client, secret = app.state.service.clients.add(["issue", "status"], name="tests")
-    running.login(client.id, secret)
-    try:
-        yield running
-    finally:
-        running.http.close()
-        server.should_exit = True
-        thread.join(timeout=20)
+    with running(app, port):
+        served = Service(base, app.state.service.issuer_id, data)
+        client, secret = app.state.service.clients.add(["issue", "status"], name="tests")
+        served.login(client.id, secret)
+        try:
+            yield served
+        finally:
+            served.http.close()
 
 
 def _badge(service: Service) -> dict[str, Any]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import socket
 import stat
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,11 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from openmicrocred.cli import main
 from openmicrocred.service import Settings, create_app
 from openmicrocred.service.clients import ClientStore
+from serving import free_port, running
 
 from conftest import SPEC, load
 
@@ -70,39 +68,22 @@ class Running:
         return self.http.post("/credentials/status", json=change, headers=headers or {})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     data = tmp_path_factory.mktemp("auth") / "data"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     clock = Clock()
     app = create_app(Settings(data_dir=data, base_url=base, token_ttl_s=600), clock=clock)
     # log_config=None: uvicorn's records (the access log too) reach the root logger, and
     # so caplog, which checks that no secret is ever logged.
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="debug", log_config=None)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive(), "the server stopped"
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    state = app.state.service
-    running = Running(base, data, state.issuer_id, clock, state.clients)
-    try:
-        yield running
-    finally:
-        running.http.close()
-        server.should_exit = True
-        thread.join(timeout=20)
+    with running(app, port, log_level="debug", log_config=None):
+        state = app.state.service
+        served = Running(base, data, state.issuer_id, clock, state.clients)
+        try:
+            yield served
+        finally:
+            served.http.close()
 
 
 def _assert_401(response: httpx.Response) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,15 +20,9 @@ import pytest
 from openmicrocred.service import Settings, create_app
 from openmicrocred.service.clients import ClientStore
 from openmicrocred.service.ratelimit import TokenBuckets
+from serving import free_port
 
 from conftest import SPEC, load
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _command() -> list[str]:
@@ -42,7 +35,7 @@ class Served:
 
     def __init__(self, data: Path, *extra: str) -> None:
         self.data = data
-        port = _free_port()
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         argv = [*_command(), "serve", "--data", str(data), "--port", str(port), *extra]
         self.log = data.parent / "serve.log"
