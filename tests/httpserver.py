@@ -43,7 +43,9 @@ class Server:
         return self.base + path
 
 
-def _self_signed(folder: Path, dns_names: tuple[str, ...] = ()) -> tuple[Path, Path]:
+def self_signed(folder: Path, dns_names: tuple[str, ...] = ()) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (and ``dns_names``): ``cert.pem``, ``key.pem``
+    in ``folder``."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
@@ -76,6 +78,7 @@ def _self_signed(folder: Path, dns_names: tuple[str, ...] = ()) -> tuple[Path, P
             serialization.NoEncryption(),
         )
     )
+    key_file.chmod(0o600)
     return cert_file, key_file
 
 
@@ -117,7 +120,7 @@ def serve(folder: Path, *, tls: bool = True, dns_names: tuple[str, ...] = ()) ->
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     ca_file = None
     if tls:
-        ca_file, key_file = _self_signed(folder, dns_names)
+        ca_file, key_file = self_signed(folder, dns_names)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(ca_file, key_file)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import openmicrocred
 import openmicrocred.models
 import openmicrocred.status
@@ -83,23 +85,29 @@ def test_facade_functions_are_not_shadowed_by_submodules() -> None:
 
 
 def test_facade_table_all_and_type_checking_imports_agree() -> None:
-    import ast
     from pathlib import Path
 
-    tree = ast.parse(Path(openmicrocred.__file__).read_text(encoding="utf-8"))
-    imported: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-            for statement in node.body:
-                assert isinstance(statement, ast.ImportFrom)
-                for alias in statement.names:
-                    imported[alias.name] = str(statement.module)
+    imported = _type_checking_imports(Path(openmicrocred.__file__))
     exports = openmicrocred._EXPORTS
     assert imported == exports
     assert sorted(openmicrocred.__all__) == sorted([*exports, "__version__"])
     for name, module in exports.items():
         value = getattr(openmicrocred, name)
         assert getattr(importlib_module(module), name) is value
+
+
+def _type_checking_imports(path: Path) -> dict[str, str]:
+    """Name -> module of each ``from module import name`` under ``if TYPE_CHECKING:``."""
+    import ast
+
+    imported: dict[str, str] = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom)
+                for alias in statement.names:
+                    imported[alias.name] = str(statement.module)
+    return imported
 
 
 def importlib_module(name: str) -> object:
@@ -109,19 +117,11 @@ def importlib_module(name: str) -> object:
 
 
 def test_status_table_all_and_type_checking_imports_agree() -> None:
-    import ast
     import importlib
     from pathlib import Path
 
     status = openmicrocred.status
-    tree = ast.parse(Path(status.__file__ or "").read_text(encoding="utf-8"))
-    imported: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-            for statement in node.body:
-                assert isinstance(statement, ast.ImportFrom)
-                for alias in statement.names:
-                    imported[alias.name] = str(statement.module)
+    imported = _type_checking_imports(Path(status.__file__ or ""))
     assert imported == status._EXPORTS
     assert status.__all__ == sorted(status._EXPORTS)
     for name, module in status._EXPORTS.items():
