@@ -1,46 +1,33 @@
-"""What the service holds: its data directory, issuer key, status registry and lists."""
+"""What the service holds: its data directory, its issuers (each with key, status registry
+and lists), its clients and the credentials it issued."""
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..fetch import Fetcher
 from ..keys import Ed25519Key
-from ..status import SQLiteStatusRegistry, StatusEntry, publish
+from ..storage import CredentialStore
 from ..verification import Verifier
 from .clients import CLIENTS_FILE, ClientStore
+from .issuers import IssuerState, StatusFile
 from .settings import Settings
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["LocalStatusLists", "ServiceState"]
+__all__ = ["LocalStatusLists", "ServiceState", "UnknownIssuerError"]
 
-KEY_FILE = "issuer-key.pem"
-REGISTRY_FILE = "status.sqlite"
-LISTS_DIR = "status"
-PUBLISH_LOCK = "publish.lock"
+ISSUERS_DIR = "issuers"
+CREDENTIALS_FILE = "credentials.sqlite"
 
 
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock held across processes (the workers of one data directory), so
-    that two publishing at once cannot leave an older list written last."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
+class UnknownIssuerError(LookupError):
+    """No issuer of this service has that name or id."""
 
 
 class LocalStatusLists(Mapping[str, bytes]):
@@ -53,18 +40,18 @@ class LocalStatusLists(Mapping[str, bytes]):
     refuses for loopback and private addresses).
     """
 
-    def __init__(self, registry: SQLiteStatusRegistry, folder: Path) -> None:
-        self._registry = registry
-        self._folder = folder
+    def __init__(self, issuers: Sequence[IssuerState]) -> None:
+        self._issuers = issuers
 
-    def _files(self) -> dict[str, str]:
-        return {s.url: s.file_name for s in self._registry.lists()}
+    def _files(self) -> dict[str, Path]:
+        return {
+            url: issuer.lists_dir / name
+            for issuer in self._issuers
+            for url, name in issuer.published().items()
+        }
 
     def __getitem__(self, url: str) -> bytes:
-        if not url.startswith(self._registry.base_url + "/"):
-            raise KeyError(url)
-        name = self._files().get(url)
-        path = self._folder / name if name else None
+        path = self._files().get(url)
         if path is None or not path.is_file():
             raise KeyError(url)
         return path.read_bytes()
@@ -74,14 +61,6 @@ class LocalStatusLists(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self._files())
-
-
-@dataclass(frozen=True)
-class StatusFile:
-    """A published status list, as served."""
-
-    body: bytes
-    etag: str
 
 
 class ServiceState:
@@ -94,60 +73,76 @@ class ServiceState:
         self.settings = settings
         folder = Path(settings.data_dir)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.lists_dir = folder / LISTS_DIR
-        self.lists_dir.mkdir(exist_ok=True)
-        key_path = folder / KEY_FILE
-        if not key_path.exists():
-            # save() links the finished file into place, so of several processes starting
-            # at once exactly one key wins and every process loads that one.
-            with suppress(FileExistsError):
-                Ed25519Key.generate().save(key_path)
-        self.key = Ed25519Key.load(key_path)
-        self.issuer_id: str = settings.issuer_id or self.key.did
-        self.verification_method = settings.verification_method or self.key.verification_method
-        self.registry = SQLiteStatusRegistry(
-            folder / REGISTRY_FILE, base_url=settings.status_base_url
-        )
+        base = settings.base_url.rstrip("/")
+        self.issuers: dict[str, IssuerState] = {}
+        for n, issuer in enumerate(settings.issuer_list):
+            # The first issuer keeps the single-issuer layout; each further one a folder.
+            where = folder if n == 0 else folder / ISSUERS_DIR / issuer.name
+            lists = f"{base}/status" if n == 0 else f"{base}/status/{issuer.name}"
+            self.issuers[issuer.name] = IssuerState(
+                issuer, where, status_base_url=lists, ttl_ms=settings.status_ttl_ms
+            )
+        self.default = next(iter(self.issuers.values()))
+        self.credentials = CredentialStore(folder / CREDENTIALS_FILE)
         self.clients = ClientStore(folder / CLIENTS_FILE, clock=clock)
-        self.local_lists = LocalStatusLists(self.registry, self.lists_dir)
-        self._publish_lock = threading.Lock()
-        self._publish_file = folder / PUBLISH_LOCK
+        self.local_lists = LocalStatusLists(list(self.issuers.values()))
+        self._client_lock = threading.Lock()
         self._client: httpx.Client | None = None
 
-    def publish(self) -> None:
-        """Sign and write every status list (after a change)."""
-        with self._publish_lock, _file_lock(self._publish_file):
-            publish(
-                self.registry,
-                self.lists_dir,
-                self.key,
-                issuer=self.issuer_id,
-                verification_method=self.verification_method,
-                ttl_ms=self.settings.status_ttl_ms,
-            )
+    @property
+    def issuer_id(self) -> str:
+        """The default issuer's id."""
+        return self.default.issuer_id
 
-    def allocate(self, credential_id: str, purposes: Sequence[str]) -> list[StatusEntry]:
-        """Status entries for a credential; publishes when a new list was started."""
-        entries = self.registry.allocate(credential_id, purposes)
-        known = {s.url: s.file_name for s in self.registry.lists()}
-        if any(not (self.lists_dir / known[e.list_url]).is_file() for e in entries):
-            self.publish()
-        return entries
+    @property
+    def key(self) -> Ed25519Key:
+        """The default issuer's key."""
+        return self.default.key
 
-    def status_file(self, name: str) -> StatusFile | None:
-        """A published list by file name, or ``None``."""
-        if name not in {s.file_name for s in self.registry.lists()}:
-            return None
-        path = self.lists_dir / name
-        if not path.is_file():
-            return None
-        body = path.read_bytes()
-        return StatusFile(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    @property
+    def verification_method(self) -> str:
+        """The default issuer's verification method."""
+        return self.default.verification_method
+
+    def issuer(self, name: str | None = None) -> IssuerState:
+        """The issuer of this name (the default for ``None``); raises
+        :class:`UnknownIssuerError`."""
+        if name is None:
+            return self.default
+        found = self.issuers.get(name)
+        if found is None:
+            raise UnknownIssuerError(f"this service has no issuer named {name!r}")
+        return found
+
+    def issuer_by_id(self, issuer_id: str) -> IssuerState:
+        """The issuer whose id this is; raises :class:`UnknownIssuerError`."""
+        for issuer in self.issuers.values():
+            if issuer.issuer_id == issuer_id:
+                return issuer
+        raise UnknownIssuerError(f"this service does not issue as {issuer_id}")
+
+    def holder_of_status(self, credential_id: str) -> IssuerState | None:
+        """The issuer whose registry has status entries for this credential."""
+        for issuer in self.issuers.values():
+            if issuer.registry.entries(credential_id):
+                return issuer
+        return None
+
+    def status_file(self, path: str) -> tuple[IssuerState, StatusFile] | None:
+        """A published list by its path under ``/status/`` (``name`` for the default
+        issuer's, ``issuer/name`` for the others'), or ``None``."""
+        url = f"{self.settings.status_base_url}/{path}"
+        for issuer in self.issuers.values():
+            name = issuer.published().get(url)
+            found = issuer.status_file(name) if name else None
+            if found is not None:
+                return issuer, found
+        return None
 
     def verifier(self) -> tuple[Verifier, Fetcher]:
         """A verifier for one request (its fetch log is the request's alone), sharing one
         HTTP client; the fetcher is the caller's to close."""
-        with self._publish_lock:
+        with self._client_lock:
             if self._client is None:
                 import httpx
 
@@ -157,11 +152,13 @@ class ServiceState:
         return Verifier(fetcher=fetcher), fetcher
 
     def close(self) -> None:
-        """Close the HTTP client and this thread's database connection."""
+        """Close the HTTP client and this thread's database connections."""
         if self._client is not None:
             self._client.close()
             self._client = None
-        self.registry.close()
+        for issuer in self.issuers.values():
+            issuer.close()
+        self.credentials.close()
 
     def describe(self) -> dict[str, Any]:
         """What the service is, for ``GET /``."""
@@ -169,7 +166,17 @@ class ServiceState:
             "service": "openmicrocred",
             "issuer": self.issuer_id,
             "verificationMethod": self.verification_method,
+            "issuers": [
+                {
+                    "name": i.name,
+                    "id": i.issuer_id,
+                    "verificationMethod": i.verification_method,
+                    "issue": f"/issuers/{i.name}/credentials/issue",
+                }
+                for i in self.issuers.values()
+            ],
             "statusLists": self.settings.status_base_url,
             "tokenEndpoint": "/oauth2/token",
+            "verifyPage": "/verify",
             "docs": "/docs",
         }

@@ -24,9 +24,10 @@ from ..issuance import issue
 from ..status import PURPOSES
 from ..vcdm import check_credential, version_of
 from .clients import Grant
+from .issuers import IssuerState
 from .problems import problem
 from .security import authorized
-from .state import ServiceState
+from .state import ServiceState, UnknownIssuerError
 
 __all__ = ["router"]
 
@@ -88,12 +89,14 @@ def _state(request: Request) -> ServiceState:
     return state
 
 
-def _wants_status(state: ServiceState, credential: dict[str, Any], options: IssueOptions) -> bool:
+def _wants_status(
+    by_default: bool, issuer: IssuerState, credential: dict[str, Any], options: IssueOptions
+) -> bool:
     if "credentialStatus" in credential or options.credentialStatus is False:
         return False
     if version_of(credential) != 2:  # BitstringStatusListEntry is a VC 2.0 term
         return False
-    return bool(options.credentialStatus) or state.settings.status_by_default
+    return bool(options.credentialStatus) or (by_default and issuer.settings.status_lists)
 
 
 _OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential", "ClrCredential"}
@@ -127,54 +130,108 @@ def _issue_problem(exc: Exception) -> JSONResponse:
     return problem(400, f"the credential cannot be issued: {exc}")
 
 
-@router.post(
-    "/credentials/issue",
-    status_code=201,
-    summary="Issue a credential",
-    responses={
-        201: {"description": "the credential, secured"},
-        401: {"description": "no valid bearer token"},
-        403: {"description": "the token lacks the issue scope"},
-        422: {"description": "bad"},
-    },
-)
-def issue_credential(
-    body: IssueRequest, request: Request, _: Annotated[Grant, authorized("issue")]
-) -> JSONResponse:
-    """Sign ``credential`` as this service's issuer (eddsa-rdfc-2022 by default). Needs a
-    bearer token with the ``issue`` scope."""
-    state = _state(request)
-    credential = dict(body.credential)
-    options = body.options
-    if "issuer" in credential and issuer_id(credential) != state.issuer_id:
+_ISSUE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {"description": "the credential, secured"},
+    401: {"description": "no valid bearer token"},
+    403: {"description": "the token lacks the issue scope"},
+    404: {"description": "no issuer of that name"},
+    422: {"description": "the credential is not valid, or names an issuer this service is not"},
+}
+
+
+def _choose_issuer(
+    state: ServiceState, credential: dict[str, Any], name: str | None
+) -> IssuerState | JSONResponse:
+    """The issuer named in the path, else the one whose id the credential names, else
+    the default; a problem when the credential names another issuer."""
+    named = issuer_id(credential) if "issuer" in credential else None
+    try:
+        chosen = state.issuer(name) if name or not named else state.issuer_by_id(str(named))
+    except UnknownIssuerError as exc:
+        if name:
+            return problem(404, str(exc))
+        ids = ", ".join(i.issuer_id for i in state.issuers.values())
+        return problem(422, str(exc), errors=[{"path": "$.issuer", "message": f"one of {ids}"}])
+    if named is not None and named != chosen.issuer_id:
         return problem(
             422,
-            f"this service issues as {state.issuer_id}",
-            errors=[{"path": "$.issuer", "message": f"must be {state.issuer_id}"}],
+            f"issuer {chosen.name} issues as {chosen.issuer_id}",
+            errors=[{"path": "$.issuer", "message": f"must be {chosen.issuer_id}"}],
         )
-    try:
-        check_credential(credential)
-        if _wants_status(state, credential, options):
-            credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
-            entries = state.allocate(str(credential["id"]), _purposes(credential, options))
-            status = [e.to_json() for e in entries]
-            credential["credentialStatus"] = status[0] if len(status) == 1 else status
-        secured = issue(
-            credential,
-            state.key,
-            format=options.format,
-            verification_method=state.verification_method,
-            cryptosuite=options.cryptosuite,
+    return chosen
+
+
+def _secure(
+    state: ServiceState, issuer: IssuerState, credential: dict[str, Any], options: IssueOptions
+) -> dict[str, Any]:
+    """Check, give status entries, sign and keep the credential; raises what issuing does."""
+    check_credential(credential)
+    if _wants_status(state.settings.status_by_default, issuer, credential, options):
+        credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+        entries = issuer.allocate(str(credential["id"]), _purposes(credential, options))
+        status = [e.to_json() for e in entries]
+        credential["credentialStatus"] = status[0] if len(status) == 1 else status
+    secured = issue(
+        credential,
+        issuer.key,
+        format=options.format,
+        verification_method=issuer.verification_method,
+        cryptosuite=options.cryptosuite,
+    )
+    if isinstance(credential.get("id"), str):
+        subject = as_list(credential.get("credentialSubject"))
+        holder = subject[0].get("id") if subject and isinstance(subject[0], dict) else None
+        state.credentials.put(
+            credential["id"],
+            secured,
+            issuer=issuer.issuer_id,
+            subject=holder if isinstance(holder, str) else None,
         )
-    except (OpenMicrocredError, ValueError, TypeError) as exc:
-        return _issue_problem(exc)
     if isinstance(secured, str):
-        secured = {
+        return {
             "@context": [VC_V2],
             "id": f"data:application/vc+jwt,{secured}",
             "type": "EnvelopedVerifiableCredential",
         }
+    return secured
+
+
+def _issue(state: ServiceState, body: IssueRequest, name: str | None) -> JSONResponse:
+    credential = dict(body.credential)
+    issuer = _choose_issuer(state, credential, name)
+    if isinstance(issuer, JSONResponse):
+        return issuer
+    try:
+        secured = _secure(state, issuer, credential, body.options)
+    except (OpenMicrocredError, ValueError, TypeError) as exc:
+        return _issue_problem(exc)
     return JSONResponse({"verifiableCredential": secured}, status_code=201)
+
+
+@router.post(
+    "/credentials/issue", status_code=201, summary="Issue a credential", responses=_ISSUE_RESPONSES
+)
+def issue_credential(
+    body: IssueRequest, request: Request, _: Annotated[Grant, authorized("issue")]
+) -> JSONResponse:
+    """Sign ``credential`` (eddsa-rdfc-2022 by default) as the issuer whose id its
+    ``issuer`` names, or as the default issuer. Needs a bearer token with the ``issue``
+    scope. Credentials with an ``id`` are kept, for ``/verify?id=`` and the badge pages."""
+    return _issue(_state(request), body, None)
+
+
+@router.post(
+    "/issuers/{name}/credentials/issue",
+    status_code=201,
+    summary="Issue a credential as one issuer",
+    responses=_ISSUE_RESPONSES,
+)
+def issue_credential_as(
+    name: str, body: IssueRequest, request: Request, _: Annotated[Grant, authorized("issue")]
+) -> JSONResponse:
+    """As ``POST /credentials/issue``, signed by the issuer called ``name`` (``GET /``
+    lists them)."""
+    return _issue(_state(request), body, name)
 
 
 def _result(report: Any) -> tuple[dict[str, Any], int]:
@@ -279,33 +336,35 @@ def update_status(
     """Change a credential's status, then republish the lists. Needs a bearer token with
     the ``status`` scope."""
     state = _state(request)
-    if not state.registry.entries(body.credentialId):
+    issuer = state.holder_of_status(body.credentialId)
+    if issuer is None:
         return problem(404, f"{body.credentialId} has no status entries in this service")
     changed = []
     try:
         for change in body.credentialStatus:
-            entry = getattr(state.registry, _ACTIONS.get(change.status, "reinstate"))(
+            entry = getattr(issuer.registry, _ACTIONS.get(change.status, "reinstate"))(
                 body.credentialId
             )
             changed.append({**entry.to_json(), "set": entry.set})
     except StatusListError as exc:
         return problem(409, str(exc))
     finally:
-        state.publish()
+        issuer.publish()
     return JSONResponse({"credentialId": body.credentialId, "credentialStatus": changed})
 
 
-@router.get("/status/{name}", summary="A status list credential", response_class=Response)
-def status_list(name: str, request: Request) -> Response:
+@router.get("/status/{path:path}", summary="A status list credential", response_class=Response)
+def status_list(path: str, request: Request) -> Response:
     """The signed BitstringStatusListCredential, cached for its ttl."""
     state = _state(request)
-    found = state.status_file(name)
+    found = state.status_file(path)
     if found is None:
-        return problem(404, f"no status list {name}")
+        return problem(404, f"no status list {path}")
+    _, published = found
     headers = {
-        "ETag": found.etag,
+        "ETag": published.etag,
         "Cache-Control": f"public, max-age={state.settings.status_ttl_ms // 1000}",
     }
-    if request.headers.get("if-none-match") == found.etag:
+    if request.headers.get("if-none-match") == published.etag:
         return Response(status_code=304, headers=headers)
-    return Response(found.body, media_type="application/vc+ld+json", headers=headers)
+    return Response(published.body, media_type="application/vc+ld+json", headers=headers)
