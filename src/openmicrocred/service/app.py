@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from .._version import __version__
+from .microcredentials import router as microcredentials_router
+from .pages import router as pages_router
 from .problems import BodyGuard, json_path, problem
 from .ratelimit import RateLimit, TokenBuckets
 from .security import TOKEN_PATH
@@ -27,7 +29,11 @@ __all__ = ["SETTINGS_ENV", "app_from_environment", "create_app"]
 SETTINGS_ENV = "OPENMICROCRED_SERVICE_SETTINGS"
 """The environment variable through which ``openmicrocred serve`` hands its settings (as
 JSON) to worker processes: see :func:`app_from_environment`."""
-OPEN_PATHS = frozenset({"/credentials/verify", "/presentations/verify", TOKEN_PATH})
+OPEN_PATHS = frozenset(
+    {"/credentials/verify", "/presentations/verify", TOKEN_PATH, "/verify", "/badges/"}
+)
+"""The open endpoints that do work for anyone: rate-limited per client address (a path
+ending in ``/`` is a prefix)."""
 
 _log = logging.getLogger("openmicrocred.service")
 
@@ -82,6 +88,8 @@ def create_app(
     app.state.service = state
     app.include_router(token_router)
     app.include_router(router)
+    app.include_router(microcredentials_router)
+    app.include_router(pages_router)
     app.add_exception_handler(RequestValidationError, _validation_problem)
     app.add_exception_handler(HTTPException, _http_problem)
     app.add_exception_handler(Exception, _internal_problem)

@@ -61,15 +61,20 @@ class TokenBuckets:
 
 class RateLimit:
     """ASGI middleware: 429 problem+json with ``Retry-After`` once a client address has
-    used up its bucket on one of ``paths``; other paths pass untouched."""
+    used up its bucket on one of ``paths`` (exact paths, or prefixes ending in ``/``);
+    other paths pass untouched."""
 
     def __init__(self, app: ASGIApp, *, buckets: TokenBuckets, paths: frozenset[str]) -> None:
         self.app = app
         self.buckets = buckets
         self.paths = paths
+        self.prefixes = tuple(p for p in paths if p.endswith("/"))
+
+    def _limited(self, path: str) -> bool:
+        return path in self.paths or path.startswith(self.prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] not in self.paths:
+        if scope["type"] != "http" or not self._limited(scope["path"]):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
