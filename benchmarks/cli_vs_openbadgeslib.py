@@ -49,7 +49,7 @@ from sign_verify import realistic
 from openmicrocred.bake import bake
 from openmicrocred.issuance import issue
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.share.images import badge_png
+from openmicrocred.present.images import badge_png
 
 RECIPIENT = "did:example:learner"
 TARGET_MS = 100.0

@@ -25,7 +25,7 @@ from sign_verify import realistic
 
 from openmicrocred.bake import bake
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.share.images import badge_png
+from openmicrocred.present.images import badge_png
 from openmicrocred.suites import add_proof
 
 

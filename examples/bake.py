@@ -13,7 +13,7 @@ from issue_badge import make_badge  # the example next to this one
 
 from openmicrocred import verify
 from openmicrocred.bake import bake, unbake
-from openmicrocred.share import badge_png, badge_svg
+from openmicrocred.present import badge_png, badge_svg
 
 
 def main() -> None:

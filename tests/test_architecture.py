@@ -39,7 +39,6 @@ LAYERS: dict[str, int] = {
     "storage": 7,
     "verification": 8,
     "microcredential": 9,
-    "share": 9,
     "present": 9,
     "batch": 9,
     "service": 10,

@@ -13,7 +13,7 @@ import pytest
 from openmicrocred.bake import bake
 from openmicrocred.issuance import issue
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.share.images import badge_png
+from openmicrocred.present.images import badge_png
 
 from conftest import SPEC, load
 

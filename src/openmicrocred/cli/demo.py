@@ -34,7 +34,7 @@ from ..microcredential import (
     award,
 )
 from ..microcredential.stack import Association, stack
-from ..share import badge_page, badge_png, badge_svg, linkedin_add_to_profile_url, qr_png, qr_svg
+from ..present import badge_page, badge_png, badge_svg, linkedin_add_to_profile_url, qr_png, qr_svg
 from ..status import SQLiteStatusRegistry, publish
 from ..verification import StatusChecker
 from ..verification.verifier import Verifier

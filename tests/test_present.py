@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from openmicrocred.bake import bake, unbake
 from openmicrocred.keys import Ed25519Key
-from openmicrocred.share import (
+from openmicrocred.present import (
     badge_page,
     badge_png,
     badge_svg,
