@@ -15,17 +15,26 @@ __all__ = ["add_commands"]
 
 
 def _settings(args: argparse.Namespace) -> tuple[Any, str]:
+    """The settings: the file's (``--settings``), with the options given on the command
+    line winning."""
     from ..service import Settings
+    from ..service.settings import load_settings_file
 
     scheme = "https" if args.tls_cert else "http"
-    base_url = args.base_url or f"{scheme}://{args.host}:{args.port}"
-    settings = Settings(
-        data_dir=args.data.absolute(),
-        base_url=base_url,
-        rate_limit_per_s=args.rate_limit,
-        rate_limit_burst=args.rate_burst,
-    )
-    return settings, scheme
+    given = {
+        "data_dir": args.data.absolute() if args.data is not None else None,
+        "base_url": args.base_url,
+        "rate_limit_per_s": args.rate_limit,
+        "rate_limit_burst": args.rate_burst,
+    }
+    defaults: dict[str, Any] = {
+        "data_dir": Path("./openmicrocred-data").absolute(),
+        "base_url": f"{scheme}://{args.host}:{args.port}",
+    }
+    if args.settings is not None:
+        return load_settings_file(args.settings, defaults, **given), scheme
+    chosen = {k: v for k, v in given.items() if v is not None}
+    return Settings.model_validate({**defaults, **chosen}), scheme
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -33,6 +42,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
     import uvicorn
+    from pydantic import ValidationError
 
     from ..errors import OpenMicrocredError
     from ..service import create_app
@@ -48,11 +58,18 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         settings, scheme = _settings(args)
         # Made here, before any worker starts: the data directory, key and databases.
         app = create_app(settings)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        print(f"openmicrocred serve: {where}: {first['msg']}", file=sys.stderr)
+        return 2
     except (OpenMicrocredError, OSError, ValueError) as exc:
         print(f"openmicrocred serve: {exc}", file=sys.stderr)
         return 2
     state = app.state.service
-    print(f"issuer {state.issuer_id}; data in {args.data}", file=out)
+    for issuer in state.issuers.values():
+        print(f"issuer {issuer.name}: {issuer.issuer_id}", file=out)
+    print(f"data in {settings.data_dir}", file=out)
     workers = f" with {args.workers} workers" if args.workers > 1 else ""
     print(f"serving {scheme}://{args.host}:{args.port}{workers} (API docs at /docs)", file=out)
     out.flush()
@@ -171,11 +188,17 @@ def add_commands(sub: Subcommands) -> None:
         "serve", help="run the VC-API issuer, verifier and status service (HTTP)"
     )
     serve.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE",
+        help="settings file (TOML or JSON): issuers, base URL, limits; see docs/service.md",
+    )
+    serve.add_argument(
         "--data",
         type=Path,
-        default=Path("./openmicrocred-data"),
         metavar="DIR",
-        help="data directory: key, status registry, lists (created on first start)",
+        help="data directory: keys, status registries, lists (created on first start; "
+        "default ./openmicrocred-data)",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
@@ -196,7 +219,6 @@ def add_commands(sub: Subcommands) -> None:
     serve.add_argument(
         "--rate-limit",
         type=float,
-        default=20.0,
         metavar="R",
         help="requests/s per client address to the verify and token endpoints, "
         "per worker (default 20; 0 for none)",
@@ -204,7 +226,6 @@ def add_commands(sub: Subcommands) -> None:
     serve.add_argument(
         "--rate-burst",
         type=int,
-        default=40,
         metavar="B",
         help="requests an address may make at once before the rate applies (default 40)",
     )

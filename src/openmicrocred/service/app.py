@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from .._version import __version__
+from .dids import router as dids_router
 from .microcredentials import router as microcredentials_router
 from .pages import router as pages_router
 from .problems import BodyGuard, json_path, problem
@@ -90,6 +91,7 @@ def create_app(
     app.include_router(router)
     app.include_router(microcredentials_router)
     app.include_router(pages_router)
+    app.include_router(dids_router)  # last: its /{path}/did.json must not shadow others
     app.add_exception_handler(RequestValidationError, _validation_problem)
     app.add_exception_handler(HTTPException, _http_problem)
     app.add_exception_handler(Exception, _internal_problem)

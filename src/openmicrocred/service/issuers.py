@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..did.web import did_web_document
+from ..did.web import did_web_document, did_web_url
 from ..errors import InputError
 from ..keys import Ed25519Key, load_private_key
 from ..status import SQLiteStatusRegistry, StatusEntry, publish
@@ -85,6 +85,8 @@ class IssuerState:
         self.folder = folder
         self.key = _load_key(settings, folder)
         self.issuer_id: str = settings.id or self.key.did
+        if self.issuer_id.startswith("did:web:"):
+            did_web_url(self.issuer_id)  # raises ResolutionError for a malformed did:web
         self.verification_method: str = settings.verification_method or _default_method(
             self.issuer_id, self.key
         )

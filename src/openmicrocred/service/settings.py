@@ -114,11 +114,14 @@ def _where(error: Any) -> str:
     return ".".join(loc) or "(top level)"
 
 
-def load_settings_file(path: Path, **overrides: Any) -> Settings:
+def load_settings_file(
+    path: Path, defaults: dict[str, Any] | None = None, **overrides: Any
+) -> Settings:
     """Settings from a TOML (``.toml``) or JSON file; ``overrides`` (the command line's
-    options) win over the file. Relative ``data_dir`` and ``key_file`` paths are read
-    from the file's folder. Raises :class:`~openmicrocred.errors.InputError` naming the
-    file and field when it is unreadable or wrong."""
+    options; ``None`` values are ignored) win over the file, which wins over ``defaults``.
+    Relative ``data_dir`` and ``key_file`` paths are read from the file's folder.
+    Raises :class:`~openmicrocred.errors.InputError` naming the file and field when it is
+    unreadable or wrong."""
     try:
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
@@ -126,10 +129,10 @@ def load_settings_file(path: Path, **overrides: Any) -> Settings:
         raise InputError(f"{path}: cannot read the settings file: {exc}") from None
     if not isinstance(raw, dict):
         raise InputError(f"{path}: the settings file must hold a table (object)")
-    raw = {**raw, **{k: v for k, v in overrides.items() if v is not None}}
-    folder = path.parent
+    folder = path.parent.absolute()
     if "data_dir" in raw:
         raw["data_dir"] = folder / Path(str(raw["data_dir"]))
+    raw = {**(defaults or {}), **raw, **{k: v for k, v in overrides.items() if v is not None}}
     for issuer in raw.get("issuers", []) if isinstance(raw.get("issuers"), list) else []:
         if isinstance(issuer, dict) and "key_file" in issuer:
             issuer["key_file"] = folder / Path(str(issuer["key_file"]))

@@ -3,12 +3,14 @@ and lists), its clients and the credentials it issued."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..did.web import did_web_url
 from ..fetch import Fetcher
 from ..keys import Ed25519Key
 from ..storage import CredentialStore
@@ -31,7 +33,8 @@ class UnknownIssuerError(LookupError):
 
 
 class LocalStatusLists(Mapping[str, bytes]):
-    """The service's own published status lists, by URL: what its verifier answers locally.
+    """The service's own published status lists, and the DID documents of its did:web
+    issuers, by URL: what its verifier answers locally.
 
     A :class:`~openmicrocred.fetch.Fetcher` consults its ``resources`` before the network,
     so a credential this service issued is checked against the list as published here and
@@ -42,6 +45,11 @@ class LocalStatusLists(Mapping[str, bytes]):
 
     def __init__(self, issuers: Sequence[IssuerState]) -> None:
         self._issuers = issuers
+        self._dids: dict[str, bytes] = {}
+        for issuer in issuers:
+            document = issuer.did_document()
+            if document is not None:
+                self._dids[did_web_url(issuer.issuer_id)] = json.dumps(document).encode()
 
     def _files(self) -> dict[str, Path]:
         return {
@@ -51,16 +59,18 @@ class LocalStatusLists(Mapping[str, bytes]):
         }
 
     def __getitem__(self, url: str) -> bytes:
+        if url in self._dids:
+            return self._dids[url]
         path = self._files().get(url)
         if path is None or not path.is_file():
             raise KeyError(url)
         return path.read_bytes()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._files())
+        return iter([*self._dids, *self._files()])
 
     def __len__(self) -> int:
-        return len(self._files())
+        return len(self._dids) + len(self._files())
 
 
 class ServiceState:
