@@ -26,8 +26,10 @@ CLIENTS_FILE = "clients.sqlite"
 SCOPES: dict[str, str] = {
     "issue": "issue credentials (POST /credentials/issue)",
     "status": "revoke, suspend and reinstate credentials (POST /credentials/status)",
-    "definitions": "manage micro-credential definitions (reserved)",
-    "assessments": "record assessments and awards (reserved)",
+    "definitions": "create, edit, review, approve and publish micro-credential definitions"
+    " (/microcredentials)",
+    "assessments": "enrol learners, upload artifacts, submit, assess, award and fetch badges"
+    " (/microcredentials/{id}/enrolments, /enrolments, /submissions, /awards, /learners)",
     "admin": "administer the service (reserved)",
 }
 """Every scope name the service knows, with what it allows."""

@@ -4,6 +4,13 @@ micro-credential journey records. SQLite is the embedded default."""
 from __future__ import annotations
 
 from .credentials import CredentialStore, StoredCredential
+from .microcredentials import MicrocredentialStore, StoreConflictError
 from .sqlite import SQLiteDatabase
 
-__all__ = ["CredentialStore", "SQLiteDatabase", "StoredCredential"]
+__all__ = [
+    "CredentialStore",
+    "MicrocredentialStore",
+    "SQLiteDatabase",
+    "StoreConflictError",
+    "StoredCredential",
+]
