@@ -60,6 +60,8 @@ profile = {{ name = "KMUTT", url = "https://www.kmutt.ac.th" }}
 
 [[issuers]]
 name = "partner"
+status_messages = ["awarded", "under appeal", "superseded", "withdrawn"]
+status_reference = ["https://partner.example/status-codes"]
 """,
         encoding="utf-8",
     )
@@ -189,3 +191,63 @@ def test_serve_reports_a_bad_settings_file_plainly(
     assert err.startswith("openmicrocred serve: ")
     assert "Traceback" not in err
     assert "did:web" in err
+
+
+def _partner_credential(service: Service) -> dict[str, Any]:
+    partner = service.state.issuer("partner").issuer_id
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential"],
+        "issuer": partner,
+        "credentialSubject": {"id": "did:example:learner"},
+    }
+
+
+def test_an_issuer_with_status_messages_gives_a_message_entry(service: Service) -> None:
+    credential = _partner_credential(service)
+    options = {"credentialStatus": {"statusPurpose": ["revocation", "message"]}}
+    issued = service.http.post(
+        "/credentials/issue",
+        json={"credential": credential, "options": options},
+        headers=service.headers,
+    )
+    assert issued.status_code == 201, issued.text
+    signed = issued.json()["verifiableCredential"]
+    revocation, message = signed["credentialStatus"]
+    assert revocation["statusPurpose"] == "revocation"
+    assert (message["statusPurpose"], message["statusSize"]) == ("message", 2)
+    assert len(message["statusMessage"]) == 4
+    assert message["statusReference"] == "https://partner.example/status-codes"
+    assert service.verify(signed).status_code == 200
+    change = {"credentialId": credential["id"], "credentialStatus": [{"status": "0x2"}]}
+    changed = service.http.post("/credentials/status", json=change, headers=service.headers)
+    assert changed.status_code == 200, changed.text
+    verified = service.verify(signed)
+    assert verified.status_code == 200  # a message never decides the verdict
+    warnings = [w for w in verified.json()["warnings"] if "superseded" in json.dumps(w)]
+    assert warnings, verified.json()
+    too_big = {"credentialId": credential["id"], "credentialStatus": [{"status": "0x4"}]}
+    refused = service.http.post("/credentials/status", json=too_big, headers=service.headers)
+    assert refused.status_code == 409
+    assert "0x0..0x3" in refused.json()["detail"]
+
+
+def test_a_message_entry_needs_configured_messages(service: Service) -> None:
+    kmutt = service.state.issuer("kmutt").issuer_id
+    credential = {**_partner_credential(service), "issuer": kmutt}
+    options = {"credentialStatus": {"statusPurpose": "message"}}
+    answer = service.http.post(
+        "/credentials/issue",
+        json={"credential": credential, "options": options},
+        headers=service.headers,
+    )
+    assert answer.status_code == 400  # the options ask for what this issuer cannot give
+    assert "has no status_messages configured" in answer.json()["detail"]
+
+
+def test_status_messages_must_be_a_power_of_two(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('[[issuers]]\nname = "x"\nstatus_messages = ["a", "b", "c"]\n')
+    with pytest.raises(InputError, match=r"status_messages.*2, 4, 8"):
+        load_settings_file(path)

@@ -126,7 +126,7 @@ class IssuerState:
 
     def allocate(self, credential_id: str, purposes: Sequence[str]) -> list[StatusEntry]:
         """Status entries for a credential; publishes when a new list was started."""
-        entries = self.registry.allocate(credential_id, purposes)
+        entries = self.registry.allocate(credential_id, purposes, messages=self.settings.messages)
         known = {s.url: s.file_name for s in self.registry.lists()}
         if any(not (self.lists_dir / known[e.list_url]).is_file() for e in entries):
             self.publish()

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import InputError
+from ..status.registry import StatusMessages
 
 __all__ = ["IssuerSettings", "Settings", "load_settings_file"]
 
@@ -32,6 +33,10 @@ class IssuerSettings(BaseModel):
         ``image``, ``description``...), used where the service builds a credential itself
         (micro-credential awards) and on its pages.
     :param status_lists: give its VC 2.0 credentials status list entries by default.
+    :param status_messages: the messages of a multi-bit ``message`` status (Bitstring Status
+        List ``statusSize``/``statusMessage``), for values 0x0, 0x1, ...: 2, 4, 8, ... of
+        them. Asked for with ``options.credentialStatus.statusPurpose`` ``"message"``.
+    :param status_reference: URLs explaining those messages (``statusReference``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -42,6 +47,21 @@ class IssuerSettings(BaseModel):
     verification_method: str | None = None
     profile: dict[str, Any] = Field(default_factory=dict)
     status_lists: bool = True
+    status_messages: tuple[str, ...] = ()
+    status_reference: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _messages_make_a_status(self) -> IssuerSettings:
+        if self.status_messages or self.status_reference:
+            StatusMessages(self.status_messages, self.status_reference)  # raises ValueError
+        return self
+
+    @property
+    def messages(self) -> StatusMessages | None:
+        """The ``message`` status scheme, if one is configured."""
+        if not self.status_messages:
+            return None
+        return StatusMessages(self.status_messages, self.status_reference)
 
 
 class Settings(BaseModel):

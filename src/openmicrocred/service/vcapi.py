@@ -21,7 +21,7 @@ from ..errors import (
     StatusListError,
 )
 from ..issuance import issue
-from ..status import PURPOSES
+from ..status import ALL_PURPOSES, PURPOSES
 from ..vcdm import check_credential, version_of
 from .clients import Grant
 from .issuers import IssuerState
@@ -49,7 +49,10 @@ class IssueOptions(BaseModel):
     credentialStatus: dict[str, Any] | bool | None = Field(  # noqa: N815 (the VC-API name)
         default=None,
         description='{"type": "BitstringStatusListEntry"} or true: add revocation and '
-        "suspension entries (the default for VC 2.0 credentials); false: none",
+        "suspension entries (the default for VC 2.0 credentials; an Open Badge gets "
+        'revocation alone); {"statusPurpose": [...]}: the purposes wanted, among '
+        '"revocation", "suspension" and "message" (a multi-bit entry with statusSize and '
+        "statusMessage, for an issuer configured with status_messages); false: none",
     )
 
 
@@ -76,7 +79,13 @@ class VerifyPresentationRequest(BaseModel):
 
 class StatusChange(BaseModel):
     type: str = "BitstringStatusListCredential"
-    status: Literal["revoked", "suspended", "active", "reinstated", "unsuspended"]
+    status: (
+        Literal["revoked", "suspended", "active", "reinstated", "unsuspended"]
+        | Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{1,2}$")]
+    ) = Field(
+        description='"revoked", "suspended", "active" (and its synonyms "reinstated", '
+        '"unsuspended"), or a status value such as "0x2" for the credential\'s message entry'
+    )
 
 
 class StatusRequest(BaseModel):
@@ -102,7 +111,7 @@ def _wants_status(
 _OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential", "ClrCredential"}
 
 
-def _purposes(credential: dict[str, Any], options: IssueOptions) -> list[str]:
+def _purposes(credential: dict[str, Any], options: IssueOptions, issuer: IssuerState) -> list[str]:
     """The status purposes asked for (``options.credentialStatus.statusPurpose``); by
     default revocation alone for an Open Badge or CLR (whose 1EdTech schema wants one
     ``credentialStatus`` object), revocation and suspension for any other credential."""
@@ -110,9 +119,14 @@ def _purposes(credential: dict[str, Any], options: IssueOptions) -> list[str]:
     asked = chosen.get("statusPurpose") if isinstance(chosen, dict) else None
     if asked is not None:
         purposes = [str(p) for p in as_list(asked)]
-        if not purposes or set(purposes) - set(PURPOSES):
-            raise ValueError(f"options.credentialStatus.statusPurpose must be in {PURPOSES}")
-        return purposes
+        if not purposes or set(purposes) - set(ALL_PURPOSES):
+            raise ValueError(f"options.credentialStatus.statusPurpose must be in {ALL_PURPOSES}")
+        if "message" in purposes and issuer.settings.messages is None:
+            raise ValueError(
+                f"issuer {issuer.name!r} has no status_messages configured, so it cannot "
+                "give a message status entry"
+            )
+        return list(dict.fromkeys(purposes))
     if _OB3_TYPES & set(as_list(credential.get("type"))):
         return ["revocation"]
     return list(PURPOSES)
@@ -168,7 +182,7 @@ def _secure(
     check_credential(credential)
     if _wants_status(state.settings.status_by_default, issuer, credential, options):
         credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
-        entries = issuer.allocate(str(credential["id"]), _purposes(credential, options))
+        entries = issuer.allocate(str(credential["id"]), _purposes(credential, options, issuer))
         status = [e.to_json() for e in entries]
         credential["credentialStatus"] = status[0] if len(status) == 1 else status
     secured = issue(
@@ -342,9 +356,11 @@ def update_status(
     changed = []
     try:
         for change in body.credentialStatus:
-            entry = getattr(issuer.registry, _ACTIONS.get(change.status, "reinstate"))(
-                body.credentialId
-            )
+            if change.status.startswith("0x"):
+                entry = issuer.registry.set_message(body.credentialId, int(change.status, 16))
+            else:
+                action = _ACTIONS.get(change.status, "reinstate")
+                entry = getattr(issuer.registry, action)(body.credentialId)
             changed.append({**entry.to_json(), "set": entry.set})
     except StatusListError as exc:
         return problem(409, str(exc))

@@ -22,10 +22,12 @@ _EXPORTS: dict[str, str] = {
     "PublishedList": "publish",
     "publish": "publish",
     "status_list_credential": "publish",
+    "ALL_PURPOSES": "registry",
     "PURPOSES": "registry",
     "SQLiteStatusRegistry": "registry",
     "StatusEntry": "registry",
     "StatusList": "registry",
+    "StatusMessages": "registry",
     "StatusRegistry": "registry",
 }
 """Every name of the package and the module it comes from."""
@@ -64,8 +66,10 @@ if TYPE_CHECKING:
     from .publish import PublishedList as PublishedList
     from .publish import publish as publish
     from .publish import status_list_credential as status_list_credential
+    from .registry import ALL_PURPOSES as ALL_PURPOSES
     from .registry import PURPOSES as PURPOSES
     from .registry import SQLiteStatusRegistry as SQLiteStatusRegistry
     from .registry import StatusEntry as StatusEntry
     from .registry import StatusList as StatusList
+    from .registry import StatusMessages as StatusMessages
     from .registry import StatusRegistry as StatusRegistry

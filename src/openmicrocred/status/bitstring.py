@@ -53,6 +53,25 @@ class BitString:
         else:
             self._bytes[byte] &= ~mask & 0xFF
 
+    def get_value(self, index: int, width: int) -> int:
+        """The ``width``-bit status of entry ``index`` (bits ``index * width`` onwards, most
+        significant first), as Bitstring Status List reads a ``statusSize`` entry."""
+        start = index * width
+        self._position(start + width - 1)  # the whole entry lies in the list
+        value = 0
+        for bit in range(start, start + width):
+            value = (value << 1) | self.get(bit)
+        return value
+
+    def set_value(self, index: int, width: int, value: int) -> None:
+        """Write the ``width``-bit status ``value`` of entry ``index``."""
+        if not 0 <= value < 1 << width:
+            raise ValueError(f"a {width}-bit status is 0..{(1 << width) - 1}, not {value}")
+        start = index * width
+        self._position(start + width - 1)
+        for offset in range(width):
+            self.set(start + offset, bool(value >> (width - 1 - offset) & 1))
+
     def set_indexes(self) -> list[int]:
         """Every index whose bit is set, ascending."""
         out: list[int] = []

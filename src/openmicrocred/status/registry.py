@@ -10,6 +10,7 @@ deployment that outgrows one machine back it with a shared database instead.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sqlite3
@@ -25,15 +26,66 @@ from ..errors import StatusListError
 from .bitstring import MIN_BITS, BitString
 
 __all__ = [
+    "ALL_PURPOSES",
     "PURPOSES",
     "SQLiteStatusRegistry",
     "StatusEntry",
     "StatusList",
+    "StatusMessages",
     "StatusRegistry",
 ]
 
-Purpose = Literal["revocation", "suspension"]
+Purpose = Literal["revocation", "suspension", "message"]
 PURPOSES: tuple[Purpose, ...] = ("revocation", "suspension")
+"""What :meth:`SQLiteStatusRegistry.allocate` gives by default."""
+ALL_PURPOSES: tuple[Purpose, ...] = ("revocation", "suspension", "message")
+"""Every purpose a registry can allocate (``message`` needs :class:`StatusMessages`)."""
+MAX_STATUS_SIZE = 8
+
+
+@dataclass(frozen=True)
+class StatusMessages:
+    """A multi-bit ``message`` status (Bitstring Status List v1.0, ``statusSize`` and
+    ``statusMessage``): one message for each of the 2**size values, in value order.
+
+    :param messages: the messages of values 0x0, 0x1, ...: 2, 4, 8, ... of them.
+    :param reference: URLs of material explaining the statuses (``statusReference``).
+    """
+
+    messages: tuple[str, ...]
+    reference: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        count = len(self.messages)
+        if count < 2 or count & (count - 1) or count > 1 << MAX_STATUS_SIZE:
+            raise ValueError(
+                f"a message status needs 2, 4, 8, ... up to {1 << MAX_STATUS_SIZE} messages "
+                f"(one per value of its statusSize bits), not {count}"
+            )
+        if not all(isinstance(m, str) and m for m in self.messages):
+            raise ValueError("every status message must be a non-empty string")
+        for url in self.reference:
+            if not url.startswith(("https://", "http://")):
+                raise ValueError(f"a statusReference must be an http(s) URL, not {url!r}")
+
+    @property
+    def size(self) -> int:
+        """``statusSize``: the bits each entry takes."""
+        return len(self.messages).bit_length() - 1
+
+    def to_json(self) -> list[dict[str, str]]:
+        """``statusMessage``: ``[{"status": "0x0", "message": ...}, ...]``."""
+        return [{"status": f"0x{v:x}", "message": m} for v, m in enumerate(self.messages)]
+
+    def dumps(self) -> str:
+        """How the registry stores it."""
+        return json.dumps({"messages": list(self.messages), "reference": list(self.reference)})
+
+    @classmethod
+    def loads(cls, text: str) -> StatusMessages:
+        """Read what :meth:`dumps` wrote."""
+        data = json.loads(text)
+        return cls(tuple(data["messages"]), tuple(data.get("reference", ())))
 
 
 @dataclass(frozen=True)
@@ -45,16 +97,28 @@ class StatusEntry:
     list_url: str
     index: int
     set: bool = False
+    """Whether the status is other than 0 (revoked, suspended, a message other than 0x0)."""
+    value: int = 0
+    """The status value (0 or 1 for a one-bit entry)."""
+    messages: StatusMessages | None = None
+    """For a ``message`` entry: its messages (and so its ``statusSize``)."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``BitstringStatusListEntry`` to put in the credential's ``credentialStatus``."""
-        return {
+        entry: dict[str, Any] = {
             "id": f"{self.list_url}#{self.index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": self.purpose,
             "statusListIndex": str(self.index),
             "statusListCredential": self.list_url,
         }
+        if self.messages is not None:
+            entry["statusSize"] = self.messages.size
+            entry["statusMessage"] = self.messages.to_json()
+            if self.messages.reference:
+                refs = self.messages.reference
+                entry["statusReference"] = refs[0] if len(refs) == 1 else list(refs)
+        return entry
 
 
 @dataclass(frozen=True)
@@ -64,15 +128,22 @@ class StatusList:
     url: str
     purpose: str
     size: int
+    """Entries the list holds."""
     used: int
     file_name: str
+    status_size: int = 1
+    """Bits per entry (``statusSize``): the bitstring has ``size * status_size`` bits."""
 
 
 class StatusRegistry(Protocol):
     """What issuing, revoking and publishing need from a status registry."""
 
     def allocate(
-        self, credential_id: str, purposes: Sequence[str] = PURPOSES
+        self,
+        credential_id: str,
+        purposes: Sequence[str] = PURPOSES,
+        *,
+        messages: StatusMessages | None = None,
     ) -> list[StatusEntry]: ...
 
     def entries(self, credential_id: str) -> list[StatusEntry]: ...
@@ -98,6 +169,8 @@ CREATE TABLE IF NOT EXISTS lists (
     file_name TEXT NOT NULL UNIQUE,
     size INTEGER NOT NULL,
     used INTEGER NOT NULL DEFAULT 0,
+    status_size INTEGER NOT NULL DEFAULT 1,
+    messages TEXT,
     UNIQUE (purpose, seq)
 );
 CREATE TABLE IF NOT EXISTS entries (
@@ -147,6 +220,7 @@ class SQLiteStatusRegistry:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         db.execute(statement)
+            self._upgrade(db)
             stored = dict(db.execute("SELECT key, value FROM meta").fetchall())
             if not stored:
                 if base_url is None:
@@ -171,6 +245,14 @@ class SQLiteStatusRegistry:
                 )
         self.base_url: str = stored["base_url"]
         self.list_size: int = int(stored["list_size"])
+
+    @staticmethod
+    def _upgrade(db: sqlite3.Connection) -> None:
+        """Give a registry made before multi-bit ``message`` lists their two columns."""
+        columns = {row[1] for row in db.execute("PRAGMA table_info(lists)")}
+        if "status_size" not in columns:
+            db.execute("ALTER TABLE lists ADD COLUMN status_size INTEGER NOT NULL DEFAULT 1")
+            db.execute("ALTER TABLE lists ADD COLUMN messages TEXT")
 
     @staticmethod
     def _has_schema(db: sqlite3.Connection) -> bool:
@@ -208,17 +290,29 @@ class SQLiteStatusRegistry:
 
     # ----------------------------------------------------------------------------- issuing
 
-    def allocate(self, credential_id: str, purposes: Sequence[str] = PURPOSES) -> list[StatusEntry]:
+    def allocate(
+        self,
+        credential_id: str,
+        purposes: Sequence[str] = PURPOSES,
+        *,
+        messages: StatusMessages | None = None,
+    ) -> list[StatusEntry]:
         """Give a credential a random unused index in a list of each purpose.
 
         Idempotent: a credential id that already has entries gets the same ones back, so a
         retry after a crash between allocating and signing never uses a second index.
+        The entries come back in the order of ``purposes``.
+
+        :param messages: for the ``message`` purpose (required with it): the values and
+            messages; entries with the same messages share lists.
         """
         if not credential_id:
             raise ValueError("credential_id must not be empty")
         for purpose in purposes:
-            if purpose not in PURPOSES:
-                raise ValueError(f"status purpose must be one of {PURPOSES}, not {purpose!r}")
+            if purpose not in ALL_PURPOSES:
+                raise ValueError(f"status purpose must be one of {ALL_PURPOSES}, not {purpose!r}")
+        if "message" in purposes and messages is None:
+            raise ValueError("the message purpose needs messages= (a StatusMessages)")
         with self._transaction() as db:
             for purpose in purposes:
                 exists = db.execute(
@@ -226,23 +320,34 @@ class SQLiteStatusRegistry:
                     (credential_id, purpose),
                 ).fetchone()
                 if exists is None:
-                    self._allocate_one(db, credential_id, purpose)
-        return [e for e in self.entries(credential_id) if e.purpose in purposes]
+                    scheme = messages if purpose == "message" else None
+                    self._allocate_one(db, credential_id, purpose, scheme)
+        mine = {e.purpose: e for e in self.entries(credential_id)}
+        return [mine[p] for p in dict.fromkeys(purposes)]  # in the order asked for
 
-    def _allocate_one(self, db: sqlite3.Connection, credential_id: str, purpose: str) -> None:
+    def _allocate_one(
+        self,
+        db: sqlite3.Connection,
+        credential_id: str,
+        purpose: str,
+        messages: StatusMessages | None,
+    ) -> None:
+        stored = messages.dumps() if messages is not None else None
         row = db.execute(
-            "SELECT id, size, used FROM lists WHERE purpose = ? AND used < size "
-            "ORDER BY seq DESC LIMIT 1",
-            (purpose,),
+            "SELECT id, size, used FROM lists WHERE purpose = ? AND messages IS ? "
+            "AND used < size ORDER BY seq DESC LIMIT 1",
+            (purpose, stored),
         ).fetchone()
         if row is None:
             seq = db.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM lists WHERE purpose = ?", (purpose,)
             ).fetchone()[0]
             name = f"{purpose}-{seq}.json"
+            width = messages.size if messages is not None else 1
             cursor = db.execute(
-                "INSERT INTO lists (purpose, seq, url, file_name, size) VALUES (?, ?, ?, ?, ?)",
-                (purpose, seq, f"{self.base_url}/{name}", name, self.list_size),
+                "INSERT INTO lists (purpose, seq, url, file_name, size, status_size, messages) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (purpose, seq, f"{self.base_url}/{name}", name, self.list_size, width, stored),
             )
             row = (cursor.lastrowid, self.list_size, 0)
         list_id, size, used = row
@@ -279,19 +384,25 @@ class SQLiteStatusRegistry:
 
     # -------------------------------------------------------------------------- changes
 
-    def _set(self, credential_id: str, purpose: str, value: bool, action: str) -> StatusEntry:
+    def _set(self, credential_id: str, purpose: str, value: int, action: str) -> StatusEntry:
         with self._transaction() as db:
             row = db.execute(
-                "SELECT status FROM entries WHERE credential_id = ? AND purpose = ?",
+                "SELECT e.status, l.status_size FROM entries e JOIN lists l ON e.list_id = l.id "
+                "WHERE e.credential_id = ? AND e.purpose = ?",
                 (credential_id, purpose),
             ).fetchone()
             if row is None:
                 raise StatusListError(f"{credential_id!r} has no {purpose} entry in this registry")
             if purpose == "revocation" and row[0] and not value:
                 raise StatusListError("a revocation is permanent and cannot be undone")
+            if not 0 <= value < 1 << row[1]:
+                raise StatusListError(
+                    f"{value:#x} is not a status of this {row[1]}-bit {purpose} list "
+                    f"(0x0..{(1 << row[1]) - 1:#x})"
+                )
             db.execute(
                 "UPDATE entries SET status = ? WHERE credential_id = ? AND purpose = ?",
-                (int(value), credential_id, purpose),
+                (value, credential_id, purpose),
             )
             db.execute(
                 "INSERT INTO events (credential_id, purpose, action, at) VALUES (?, ?, ?, ?)",
@@ -301,15 +412,19 @@ class SQLiteStatusRegistry:
 
     def revoke(self, credential_id: str) -> StatusEntry:
         """Revoke a credential (permanent). Durable once this returns."""
-        return self._set(credential_id, "revocation", True, "revoke")
+        return self._set(credential_id, "revocation", 1, "revoke")
 
     def suspend(self, credential_id: str) -> StatusEntry:
         """Suspend a credential (until reinstated)."""
-        return self._set(credential_id, "suspension", True, "suspend")
+        return self._set(credential_id, "suspension", 1, "suspend")
 
     def reinstate(self, credential_id: str) -> StatusEntry:
         """Lift a suspension."""
-        return self._set(credential_id, "suspension", False, "reinstate")
+        return self._set(credential_id, "suspension", 0, "reinstate")
+
+    def set_message(self, credential_id: str, value: int) -> StatusEntry:
+        """Set the credential's ``message`` status to ``value`` (0 .. 2**statusSize - 1)."""
+        return self._set(credential_id, "message", value, f"message {value:#x}")
 
     # --------------------------------------------------------------------------- reading
 
@@ -318,13 +433,18 @@ class SQLiteStatusRegistry:
         rows = (
             self._connection()
             .execute(
-                "SELECT e.purpose, l.url, e.idx, e.status FROM entries e JOIN lists l "
+                "SELECT e.purpose, l.url, e.idx, e.status, l.messages FROM entries e JOIN lists l "
                 "ON e.list_id = l.id WHERE e.credential_id = ? ORDER BY e.purpose",
                 (credential_id,),
             )
             .fetchall()
         )
-        return [StatusEntry(credential_id, p, url, idx, bool(s)) for p, url, idx, s in rows]
+        return [
+            StatusEntry(
+                credential_id, p, url, idx, bool(s), s, StatusMessages.loads(m) if m else None
+            )
+            for p, url, idx, s, m in rows
+        ]
 
     def history(self, credential_id: str) -> list[tuple[str, str, str]]:
         """(purpose, action, time) of every change to a credential, oldest first."""
@@ -339,21 +459,23 @@ class SQLiteStatusRegistry:
     def lists(self) -> list[StatusList]:
         """Every status list of the registry."""
         rows = self._connection().execute(
-            "SELECT url, purpose, size, used, file_name FROM lists ORDER BY purpose, seq"
+            "SELECT url, purpose, size, used, file_name, status_size FROM lists "
+            "ORDER BY purpose, seq"
         )
         return [StatusList(*r) for r in rows]
 
     def bitstring(self, url: str) -> BitString:
         """The current bitstring of the list at ``url``."""
         db = self._connection()
-        row = db.execute("SELECT id, size FROM lists WHERE url = ?", (url,)).fetchone()
+        row = db.execute("SELECT id, size, status_size FROM lists WHERE url = ?", (url,)).fetchone()
         if row is None:
             raise StatusListError(f"no status list {url} in this registry")
-        bits = BitString(row[1], allow_small=True)
-        for (index,) in db.execute(
-            "SELECT idx FROM entries WHERE list_id = ? AND status = 1", (row[0],)
+        list_id, size, width = row
+        bits = BitString(size * width, allow_small=True)
+        for index, value in db.execute(
+            "SELECT idx, status FROM entries WHERE list_id = ? AND status != 0", (list_id,)
         ):
-            bits.set(index)
+            bits.set_value(index, width, value)
         return bits
 
     def check_integrity(self) -> None:

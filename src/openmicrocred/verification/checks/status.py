@@ -35,6 +35,9 @@ _KINDS = {
 
 
 _INDEX = re.compile(r"[0-9]{1,12}")
+_HEX = re.compile(r"0x[0-9a-fA-F]{1,4}")
+MAX_STATUS_SIZE = 8
+"""The widest ``statusSize`` read (256 messages); wider entries are reported, not read."""
 
 _SET_CODES = {
     "revocation": CheckCode.REVOKED,
@@ -75,6 +78,54 @@ class _Entry:
     purpose: str
     url: str
     index: int
+    size: int = 1
+    messages: tuple[str, ...] = ()
+    """For each status value, its ``statusMessage`` (empty: none given)."""
+
+
+def _bad(message: str, path: str) -> Check:
+    return _status(CheckStatus.FAILED, CheckCode.INVALID_STATUS_ENTRY, message, path)
+
+
+def _status_size(entry: dict[str, Any], path: str) -> int | Check:
+    size = entry.get("statusSize", 1)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        return _bad(f"statusSize must be an integer above 0, not {size!r}", f"{path}.statusSize")
+    if size > MAX_STATUS_SIZE:
+        return _status(
+            CheckStatus.ERROR,
+            CheckCode.INVALID_STATUS_ENTRY,
+            f"statusSize {size} is wider than the {MAX_STATUS_SIZE} bits this verifier reads",
+            f"{path}.statusSize",
+        )
+    return size
+
+
+def _status_messages(entry: dict[str, Any], size: int, path: str) -> tuple[str, ...] | Check:
+    """``statusMessage``: required above one bit; one ``{status, message}`` for each of
+    the 2**statusSize values, each value once (Bitstring Status List v1.0 §2.1)."""
+    where = f"{path}.statusMessage"
+    raw = entry.get("statusMessage")
+    if raw is None:
+        if size > 1:
+            return _bad(f"a {size}-bit status entry needs statusMessage", path)
+        return ()
+    count = 1 << size
+    if not isinstance(raw, list) or len(raw) != count:
+        return _bad(f"statusMessage must list {count} messages, one per value of statusSize", where)
+    messages: dict[int, str] = {}
+    for i, item in enumerate(raw):
+        status = item.get("status") if isinstance(item, dict) else None
+        message = item.get("message") if isinstance(item, dict) else None
+        if not isinstance(status, str) or not _HEX.fullmatch(status):
+            return _bad('each statusMessage needs a "status" such as "0x1"', f"{where}[{i}]")
+        if not isinstance(message, str):
+            return _bad('each statusMessage needs a "message" string', f"{where}[{i}]")
+        value = int(status, 16)
+        if value >= count or value in messages:
+            return _bad(f"status {status} is out of range or repeated", f"{where}[{i}].status")
+        messages[value] = message
+    return tuple(messages[v] for v in range(count))
 
 
 def _parse_entry(entry: Any, path: str) -> _Entry | Check:
@@ -106,17 +157,15 @@ def _parse_entry(entry: Any, path: str) -> _Entry | Check:
             f"statusListIndex must be a string of ASCII digits, not {raw_index!r}",
             f"{path}.statusListIndex",
         )
-    index = int(raw_index)
-    size = entry.get("statusSize", 1)
-    if not isinstance(url, str) or not isinstance(purpose, str) or index < 0 or size != 1:
-        return _status(
-            CheckStatus.ERROR if size != 1 else CheckStatus.FAILED,
-            CheckCode.INVALID_STATUS_ENTRY,
-            "the status entry needs statusPurpose, statusListCredential and "
-            "a non-negative statusListIndex (statusSize 1)",
-            path,
-        )
-    return _Entry(kind, purpose, url, index)
+    if not isinstance(url, str) or not isinstance(purpose, str):
+        return _bad("the status entry needs statusPurpose and statusListCredential", path)
+    size = _status_size(entry, path)
+    if isinstance(size, Check):
+        return size
+    messages = _status_messages(entry, size, path)
+    if isinstance(messages, Check):
+        return messages
+    return _Entry(kind, purpose, url, int(raw_index), size, messages)
 
 
 def _judge(entry: _Entry, cached: _CachedList, path: str, context: VerificationContext) -> Check:
@@ -143,14 +192,18 @@ def _judge(entry: _Entry, cached: _CachedList, path: str, context: VerificationC
             f"status list {url} is for {'/'.join(cached.purposes)}, not {purpose}",
             path,
         )
-    if index >= cached.bits.size:
+    entries = cached.bits.size // entry.size
+    if index >= entries:
         return _status(
             CheckStatus.FAILED,
             CheckCode.INVALID_STATUS_ENTRY,
-            f"statusListIndex {index} is beyond the list's {cached.bits.size} entries",
+            f"statusListIndex {index} is beyond the list's {entries} entries",
             path,
         )
-    if cached.bits.get(index):
+    value = cached.bits.get_value(index, entry.size)
+    if purpose == "message":
+        return _message(entry, value, path)
+    if value:
         code = _SET_CODES.get(purpose, CheckCode.STATUS_SET)
         label = code.value.replace("_", " ") if purpose in _SET_CODES else f"status {purpose}"
         return _status(CheckStatus.FAILED, code, f"{label} (bit {index} of {url})", path)
@@ -160,6 +213,22 @@ def _judge(entry: _Entry, cached: _CachedList, path: str, context: VerificationC
         CheckCode.ACTIVE,
         f"not {state} ({purpose} list {url})",
         path,
+    )
+
+
+def _message(entry: _Entry, value: int, path: str) -> Check:
+    """A ``message`` status says something the issuer defines; it never decides the verdict
+    (the spec leaves its meaning to the issuer), so a value other than 0x0 is a warning."""
+    text = entry.messages[value] if entry.messages else ("set" if value else "unset")
+    said = f"status {value:#x} ({text!r}) in message list {entry.url}"
+    if value == 0:
+        return _status(CheckStatus.PASSED, CheckCode.ACTIVE, said, path)
+    return _status(
+        CheckStatus.FAILED,
+        CheckCode.STATUS_MESSAGE,
+        f"{said}; what it means is the issuer's to say",
+        path,
+        severity="warning",
     )
 
 
