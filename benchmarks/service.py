@@ -4,9 +4,10 @@ Usage: python benchmarks/service.py [--verify N] [--issue N] [--concurrency C]
 
 Starts ``openmicrocred serve --workers W --rate-limit 0`` on 127.0.0.1 (a new data
 directory each time), issues the realistic micro-credential through it and then sends a
-bounded number of requests from an asyncio httpx load generator in this process, over C
-concurrent connections. The generator shares the machine's cores with the service, so the
-figures are a floor for what a separate client would see. Prints JSON lines
+bounded number of requests from a raw asyncio HTTP/1.1 load generator in this process
+(requests encoded beforehand, keep-alive), over C concurrent connections. The generator
+shares the machine's cores with the service, so the figures are a floor for what a
+separate client would see. Prints JSON lines
 {"op", "workers", "concurrency", "count", "errors", "per_second", "p50_ms", "p99_ms"}:
 ``verify`` (POST /credentials/verify of a credential with a status entry, checked against
 the service's own list) and ``issue`` (POST /credentials/issue with a bearer token, each
@@ -86,28 +87,54 @@ def _credential(issuer: str) -> dict[str, Any]:
     return credential
 
 
+def _request(base: str, url: str, payload: Any, headers: dict[str, str] | None = None) -> bytes:
+    """One HTTP/1.1 POST, encoded once: the generator only writes bytes and reads answers."""
+    body = json.dumps(payload).encode()
+    host = base.removeprefix("http://")
+    lines = [f"POST {url} HTTP/1.1", f"Host: {host}", "Content-Type: application/json"]
+    lines += [f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def _answer(reader: asyncio.StreamReader) -> int:
+    """Read one response (the service always sends Content-Length); its status code."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    await reader.readexactly(length)
+    return status
+
+
 async def _load(
-    base: str, count: int, concurrency: int, request: Callable[[int], dict[str, Any]]
+    base: str, count: int, concurrency: int, request: Callable[[int], bytes]
 ) -> tuple[float, list[float], int]:
-    """Send ``count`` POSTs (``request(i)`` gives each one's arguments) over
-    ``concurrency`` connections: the wall time, each latency in seconds and the errors."""
+    """Send ``count`` requests (``request(i)`` gives each one's bytes) over ``concurrency``
+    keep-alive connections of a raw asyncio client (an HTTP client library would spend more
+    of the two cores than the service): the wall time, each latency and the errors."""
     latencies: list[float] = []
     errors = 0
     queue = iter(range(count))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    host, _, port = base.removeprefix("http://").partition(":")
 
-    async def worker(http: httpx.AsyncClient) -> None:
+    async def worker() -> None:
         nonlocal errors
-        for i in queue:
-            start = time.perf_counter()
-            answer = await http.post(**request(i))
-            latencies.append(time.perf_counter() - start)
-            errors += answer.status_code >= 300
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for i in queue:
+                start = time.perf_counter()
+                writer.write(request(i))
+                status = await _answer(reader)
+                latencies.append(time.perf_counter() - start)
+                errors += status >= 300
+        finally:
+            writer.close()
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
-        start = time.perf_counter()
-        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
-        return time.perf_counter() - start, latencies, errors
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - start, latencies, errors
 
 
 def _figures(op: str, workers: int, concurrency: int, run: tuple[float, list[float], int]) -> None:
@@ -140,11 +167,14 @@ def _measure(workers: int, args: argparse.Namespace) -> None:
                 timeout=30,
             )
             issued.raise_for_status()
-            verify = {"url": "/credentials/verify", "json": issued.json()}
+            verify = _request(base, "/credentials/verify", issued.json())
+            issues = [
+                _request(base, "/credentials/issue", {"credential": _credential(issuer)}, auth)
+                for _ in range(args.issue)
+            ]
 
-            def issue(i: int) -> dict[str, Any]:
-                body = {"credential": _credential(issuer)}
-                return {"url": "/credentials/issue", "json": body, "headers": auth}
+            def issue(i: int) -> bytes:
+                return issues[i]
 
             c = args.concurrency
             asyncio.run(_load(base, 4 * c, c, lambda i: verify))  # warm every worker up

@@ -17,6 +17,7 @@ from openmicrocred.cli import main
 from openmicrocred.errors import InputError
 from openmicrocred.service import create_app
 from openmicrocred.service.settings import load_settings_file
+from openmicrocred.suites import add_proof
 from serving import free_port, running
 
 from conftest import SPEC, load
@@ -251,3 +252,28 @@ def test_status_messages_must_be_a_power_of_two(tmp_path: Path) -> None:
     path.write_text('[[issuers]]\nname = "x"\nstatus_messages = ["a", "b", "c"]\n')
     with pytest.raises(InputError, match=r"status_messages.*2, 4, 8"):
         load_settings_file(path)
+
+
+def test_a_credential_that_needs_the_network_is_verified_online(service: Service) -> None:
+    """The service's own credentials are verified from its own data on the event loop; one
+    whose issuer lives elsewhere is verified again with the network (here refused by the
+    fetch policy, as there is none), never reported as what the offline try found."""
+    key = Ed25519Key.generate()
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:web:remote.example",
+        "credentialSubject": {"id": "did:example:learner"},
+    }
+    signed = add_proof(credential, key, verification_method="did:web:remote.example#key-1")
+    answer = service.verify(signed)
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["verdict"] == "unverifiable"
+    (fetched,) = body["report"]["fetched"]
+    assert fetched["url"] == "https://remote.example/.well-known/did.json"
+    assert fetched["source"] == "network"
+    assert fetched["error"] != "offline"
+    own = service.issue(service.credential(service.state.issuer("kmutt").issuer_id))
+    report = service.verify(own.json()["verifiableCredential"]).json()["report"]
+    assert {f["source"] for f in report["fetched"]} == {"local"}

@@ -8,13 +8,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..did.web import did_web_url
 from ..fetch import Fetcher
 from ..keys import Ed25519Key
 from ..storage import CredentialStore
-from ..verification import Verifier
+from ..verification import StatusChecker, Verifier
 from .clients import CLIENTS_FILE, ClientStore
 from .issuers import IssuerState, StatusFile
 from .settings import Settings
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = ["LocalStatusLists", "ServiceState", "UnknownIssuerError"]
+
+R = TypeVar("R")
 
 ISSUERS_DIR = "issuers"
 CREDENTIALS_FILE = "credentials.sqlite"
@@ -66,6 +68,9 @@ class LocalStatusLists(Mapping[str, bytes]):
             raise KeyError(url)
         return path.read_bytes()
 
+    def __contains__(self, url: object) -> bool:
+        return url in self._dids or url in self._files()  # without reading the file
+
     def __iter__(self) -> Iterator[str]:
         return iter([*self._dids, *self._files()])
 
@@ -96,6 +101,9 @@ class ServiceState:
         self.credentials = CredentialStore(folder / CREDENTIALS_FILE)
         self.clients = ClientStore(folder / CLIENTS_FILE, clock=clock)
         self.local_lists = LocalStatusLists(list(self.issuers.values()))
+        # One checker for every request: other issuers' lists are cached for their ttl,
+        # this service's own are read again each time (verified again only if changed).
+        self.status_checker = StatusChecker(reread=self.local_lists)
         self._client_lock = threading.Lock()
         self._client: httpx.Client | None = None
 
@@ -149,6 +157,17 @@ class ServiceState:
                 return issuer, found
         return None
 
+    def verify_locally(self, run: Callable[[Verifier], R]) -> R | None:
+        """``run`` with a verifier that answers only from this service's own lists and DID
+        documents (and the status lists cached from earlier requests); ``None`` if it
+        needed the network, so the caller runs it again with :meth:`verifier` off the
+        event loop. Most credentials a service sees are its own: they never leave it."""
+        fetcher = Fetcher(resources=self.local_lists)
+        result = run(Verifier(fetcher=fetcher, status_checker=self.status_checker))
+        if any(record.error == "offline" for record in fetcher.log):
+            return None
+        return result
+
     def verifier(self) -> tuple[Verifier, Fetcher]:
         """A verifier for one request (its fetch log is the request's alone), sharing one
         HTTP client; the fetcher is the caller's to close."""
@@ -159,7 +178,7 @@ class ServiceState:
                 self._client = httpx.Client(headers={"User-Agent": "openmicrocred-service"})
             client = self._client
         fetcher = Fetcher(client=client, resources=self.local_lists)
-        return Verifier(fetcher=fetcher), fetcher
+        return Verifier(fetcher=fetcher, status_checker=self.status_checker), fetcher
 
     def close(self) -> None:
         """Close the HTTP client and this thread's database connections."""

@@ -14,6 +14,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -68,6 +69,8 @@ class _CachedList:
     valid_until: datetime | None = None
     stated_id: str | None = None
     """The list's own ``id`` when it differs from the URL it was fetched from."""
+    body: bytes = b""
+    """The bytes it was read from (to tell an unchanged re-read list)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,10 +261,16 @@ class StatusChecker:
     :param unreachable: ``"fail"`` (default): a list that cannot be fetched makes the status
         check an error that blocks verification; ``"warn"``: reported as a warning.
     :param default_ttl: how long (seconds) to cache a list that states no ``ttl``.
+    :param reread: URLs of lists to read again on every check whatever their ``ttl`` (such
+        as a service's own lists, read from its disk, so that a revocation counts the moment
+        it is published); a list whose bytes did not change is not verified again.
+    :param max_lists: how many lists to keep cached; the ones closest to expiry go first.
     """
 
     unreachable: Literal["fail", "warn"] = "fail"
     default_ttl: float = 300.0
+    reread: Container[str] = ()
+    max_lists: int = 1024
     _cache: dict[str, _CachedList] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -311,10 +320,18 @@ class StatusChecker:
         now = time.monotonic()
         with self._lock:
             cached = self._cache.get(url)
-        if cached is not None and cached.expires > now:
+        again = url in self.reread
+        if cached is not None and cached.expires > now and not again:
             return cached
         credential_type, subject_type, multibase = _KINDS[kind]
         body, _ = context.fetcher.get(url, accept="application/vc+ld+json, application/vc+jwt")
+        if (
+            again
+            and cached is not None
+            and cached.body == body
+            and cached.subject_type == (subject_type)
+        ):
+            return cached  # the same signed bytes: the same list
         document, issuer = self._verified(body, url, context)
         types = as_list(document.get("type"))
         if credential_type not in types:
@@ -335,9 +352,15 @@ class StatusChecker:
             _date(document, "validFrom", "issuanceDate"),
             _date(document, "validUntil", "expirationDate"),
             stated if isinstance(stated, str) and stated != url else None,
+            body,
         )
         with self._lock:
             self._cache[url] = entry
+            if len(self._cache) > self.max_lists:
+                for stale in sorted(self._cache, key=lambda u: self._cache[u].expires)[
+                    : len(self._cache) - self.max_lists
+                ]:
+                    del self._cache[stale]
         return entry
 
     @staticmethod
