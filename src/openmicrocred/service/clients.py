@@ -14,6 +14,7 @@ import hmac
 import os
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
@@ -107,6 +108,7 @@ class ClientStore:
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
         self.clock = clock
+        self._local = threading.local()
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not self.path.exists():
             # Several worker processes may start at once: the one that loses the race
@@ -123,9 +125,21 @@ class ClientStore:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        # One connection per operation: the service calls from several threads.
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+        """This thread's connection (the service calls from several threads), in one
+        transaction: committed when the block ends, rolled back if it raises."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            self._local.db = db
+        with db:
             yield db
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
 
     def add(self, scopes: Sequence[str], name: str = "") -> tuple[Client, str]:
         """A new client and its secret (shown to the caller once, stored hashed)."""

@@ -44,7 +44,7 @@ def _unauthorized(detail: str, error: str | None = "invalid_token") -> HTTPExcep
     return HTTPException(401, detail, headers={"WWW-Authenticate": challenge})
 
 
-def _grant(
+async def _grant(  # on the event loop: one indexed read, no thread hand-over
     request: Request,
     security_scopes: SecurityScopes,
     authorization: Annotated[str | None, Depends(_scheme)],

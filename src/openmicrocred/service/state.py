@@ -188,6 +188,7 @@ class ServiceState:
         for issuer in self.issuers.values():
             issuer.close()
         self.credentials.close()
+        self.clients.close()
 
     def describe(self) -> dict[str, Any]:
         """What the service is, for ``GET /``."""
