@@ -10,12 +10,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from .._version import __version__
 from .dids import router as dids_router
 from .microcredentials import router as microcredentials_router
+from .pages import PAGE_FORM_PATHS, browser_redirect
 from .pages import router as pages_router
 from .problems import BodyGuard, json_path, problem
 from .ratelimit import RateLimit, TokenBuckets
@@ -96,15 +97,18 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_problem)
     app.add_exception_handler(Exception, _internal_problem)
     app.add_middleware(
-        BodyGuard, max_bytes=settings.max_body_bytes, form_paths=frozenset({TOKEN_PATH})
+        BodyGuard, max_bytes=settings.max_body_bytes, form_paths=PAGE_FORM_PATHS | {TOKEN_PATH}
     )
     if settings.rate_limit_per_s > 0:
         buckets = TokenBuckets(settings.rate_limit_per_s, settings.rate_limit_burst)
         app.add_middleware(RateLimit, buckets=buckets, paths=OPEN_PATHS)
 
-    @app.get("/", summary="What this service is")
-    def root() -> dict[str, Any]:
-        return state.describe()
+    @app.get("/", summary="What this service is", response_model=None)
+    def root(request: Request) -> dict[str, Any] | Response:
+        """What this service is (JSON); a browser, which prefers HTML, is sent on to the
+        verification page (303 to ``/verify``)."""
+        redirect = browser_redirect(request)
+        return state.describe() if redirect is None else redirect
 
     return app
 

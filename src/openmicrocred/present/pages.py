@@ -1,0 +1,752 @@
+"""The pages for people — a badge, the verification form and its verdict, a problem —
+rendered from the Jinja2 templates in ``templates/`` (autoescaped, strict about undefined
+names), the same for the static page (:func:`~openmicrocred.present.badge_page`) and the
+service (``/badges/{id}``, ``/verify``).
+
+What a page shows of a badge comes from a
+:class:`~openmicrocred.verification.report.CredentialDisplay` — the report's, when there is
+a report: what was signed — turned here into small view objects that the templates only
+print. Text keeps its language (a ``lang`` attribute per language of a language map or
+``@language``-tagged value); markdown (criteria, evidence, feedback) is rendered in safe
+mode: no raw HTML, no images, links only to http, https and mailto URLs; only http(s) URLs
+become links. The templates take their words through ``_()`` (jinja2's i18n extension,
+with null translations for now); credential content never goes through ``_()``.
+
+The style is one inline ``<style>`` allowed by its hash (:func:`style_source`), so the pages
+work under a strict Content-Security-Policy (:func:`content_security_policy`).
+"""
+
+from __future__ import annotations
+
+import base64
+import gettext
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .._json import as_list
+from .._time import parse_datetime
+from ..verification.display import credential_display
+from ..verification.report import CredentialDisplay, VerificationReport
+
+__all__ = [
+    "STATIC_FILES",
+    "Block",
+    "Download",
+    "Link",
+    "Piece",
+    "Share",
+    "badge_html",
+    "content_security_policy",
+    "environment",
+    "human_type",
+    "markdown",
+    "pieces",
+    "problem_html",
+    "static_file",
+    "static_policy",
+    "style_source",
+    "verify_html",
+    "when",
+]
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+STATIC_FILES = {"copy.js": "text/javascript; charset=utf-8"}
+"""The files the service serves under ``/static/``, and their media types."""
+COPY_SCRIPT = "/static/copy.js"
+
+Translate = Callable[[str], str]
+_translations = gettext.NullTranslations()
+"""The words the Python side adds (month and type names); a catalog later."""
+
+# -- text from the credential --------------------------------------------------------------
+
+
+class Piece(NamedTuple):
+    """A piece of text from the credential, and its language (``None``: unknown)."""
+
+    text: str
+    lang: str | None
+
+
+class Block(NamedTuple):
+    """Markdown from the credential, rendered in safe mode, and its language."""
+
+    html: Markup
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL from the credential: ``href`` only when it is http(s), else shown as text."""
+
+    text: str
+    href: str | None
+
+
+_LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_WEB = re.compile(r"https?://[^\s\x00-\x1f\x7f\"'<>\\]+", re.IGNORECASE)
+
+
+def _lang(tag: Any) -> str | None:
+    return tag if isinstance(tag, str) and _LANG.fullmatch(tag) else None
+
+
+def pieces(value: Any, lang: str | None = None) -> tuple[Piece, ...]:
+    """Text as the credential states it: a string, a language map (each language its own
+    piece), a ``{"@value", "@language"}`` object, or a list of those."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        return (Piece(value, lang),)
+    if isinstance(value, dict):
+        if "@value" in value:
+            return pieces(value["@value"], _lang(value.get("@language")) or lang)
+        return tuple(p for k, v in value.items() for p in pieces(v, _lang(k)))
+    if isinstance(value, list):
+        return tuple(p for v in value for p in pieces(v, lang))
+    if isinstance(value, bool):
+        return (Piece(str(value).lower(), None),)
+    return (Piece(str(value), None),)
+
+
+def plain(text: tuple[Piece, ...]) -> str:
+    """The pieces as one line (for a title, a meta tag, a LinkedIn name)."""
+    return " / ".join(p.text for p in text)
+
+
+def web_link(value: Any) -> Link | None:
+    """A link for an http(s) URL; any other string is only shown."""
+    if not isinstance(value, str) or not value:
+        return None
+    return Link(value, value if _WEB.fullmatch(value) else None)
+
+
+def _safe_link(url: str) -> bool:
+    return url.strip().lower().startswith(("http://", "https://", "mailto:"))
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable("image")  # an image would load from anywhere
+    md.validateLink = _safe_link  # type: ignore[method-assign]
+    return md
+
+
+def markdown(value: Any, lang: str | None = None) -> tuple[Block, ...]:
+    """Markdown in safe mode: raw HTML shown as text, no images, links only to http, https
+    and mailto URLs (with ``rel="nofollow noopener noreferrer"``), headings moved two levels
+    down so that they sit under the page's own."""
+    md = _markdown()
+    blocks = []
+    for piece in pieces(value, lang):
+        tokens = md.parse(piece.text)
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
+            for child in token.children or ():
+                if child.type == "link_open":
+                    child.attrSet("rel", "nofollow noopener noreferrer")
+        html = md.renderer.render(tokens, md.options, {})
+        blocks.append(Block(Markup(html), piece.lang))  # noqa: S704 (safe-mode output)
+    return tuple(blocks)
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def when(value: Any, translate: Translate = _translations.gettext) -> str | None:
+    """A date-time for people: ``3 December 2026, 14:05 UTC`` (a bare date without the
+    time); text that is no date is shown as it is."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        text += "T00:00:00Z"
+        with_time = False
+    else:
+        with_time = True
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        return value
+    day = f"{moment.day} {translate(_MONTHS[moment.month - 1])} {moment.year}"
+    return f"{day}, {moment:%H:%M} UTC" if with_time else day
+
+
+_TYPE_WORDS = {
+    "MicroCredential": "Micro-credential",
+    "CoCurricular": "Co-curricular",
+    "GeneralEducationDevelopment": "General Education Development",
+    "OpenBadgeCredential": "Open Badge",
+    "AchievementCredential": "Open Badge",
+    "ClrCredential": "Comprehensive Learner Record",
+    "EndorsementCredential": "Endorsement",
+}
+_ACHIEVEMENT_TYPES = frozenset(
+    {
+        "Achievement",
+        "ApprenticeshipCertificate",
+        "Assessment",
+        "Assignment",
+        "AssociateDegree",
+        "Award",
+        "Badge",
+        "BachelorDegree",
+        "Certificate",
+        "CertificateOfCompletion",
+        "Certification",
+        "CommunityService",
+        "Competency",
+        "Course",
+        "CoCurricular",
+        "Degree",
+        "Diploma",
+        "DoctoralDegree",
+        "Fieldwork",
+        "GeneralEducationDevelopment",
+        "JourneymanCertificate",
+        "LearningProgram",
+        "License",
+        "Membership",
+        "ProfessionalDoctorate",
+        "QualityAssuranceCredential",
+        "MasterCertificate",
+        "MasterDegree",
+        "MicroCredential",
+        "ResearchDoctorate",
+        "SecondarySchoolDiploma",
+    }
+)
+
+
+def human_type(value: Any, translate: Translate = _translations.gettext) -> str | None:
+    """A type's name for people: ``MicroCredential`` -> ``Micro-credential``,
+    ``BachelorDegree`` -> ``Bachelor degree``, ``ext:OnlineCourse`` -> ``Online course``.
+    Only the terms of the specification are translated."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    known = value in _ACHIEVEMENT_TYPES or value in _TYPE_WORDS
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value.removeprefix("ext:")).split()
+    words = _TYPE_WORDS.get(value) or " ".join(
+        w if n == 0 else w.lower() for n, w in enumerate(split)
+    )
+    return translate(words) if known else words or value
+
+
+# -- the badge, as the templates see it ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    name: tuple[Piece, ...]
+    id: str | None
+    link: Link | None = None
+
+
+@dataclass(frozen=True)
+class Alignment:
+    name: tuple[Piece, ...]
+    link: Link | None
+    framework: tuple[Piece, ...]
+    code: str | None
+    description: tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    criterion: tuple[Piece, ...]
+    achieved: tuple[Piece, ...]
+    points: str | None
+    required: tuple[Piece, ...]
+    status: str | None
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    name: tuple[Piece, ...]
+    link: Link | None
+    description: tuple[Piece, ...]
+    narrative: tuple[Block, ...]
+    genre: tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class Endorsement:
+    endorser: tuple[Piece, ...]
+    comment: tuple[Piece, ...]
+    verified: bool
+    verdict: str | None
+
+
+@dataclass(frozen=True)
+class Moment:
+    kind: Literal["awarded", "valid_from", "valid_until", "activity_start", "activity_end"]
+    value: str
+
+
+@dataclass(frozen=True)
+class Badge:
+    """Everything a page shows of a badge (from its display data)."""
+
+    id: str | None
+    kind: str
+    title: tuple[Piece, ...]
+    description: tuple[Piece, ...]
+    image: str | None
+    lang: str | None
+    achievement_name: tuple[Piece, ...]
+    achievement_type: str | None
+    achievement_code: str | None
+    achievement_description: tuple[Piece, ...]
+    field_of_study: tuple[Piece, ...]
+    criteria: tuple[Block, ...]
+    criteria_link: Link | None
+    alignments: tuple[Alignment, ...]
+    results: tuple[Result, ...]
+    evidence: tuple[Evidence, ...]
+    feedback: tuple[Block, ...]
+    assessor: Person | None
+    issuer: Person
+    recipient: Person | None
+    recipient_note: str | None
+    awarded: str | None
+    dates: tuple[Moment, ...]
+    endorsements: tuple[Endorsement, ...]
+
+
+_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
+
+
+def data_image(display: CredentialDisplay) -> str | None:
+    """The badge's image when it is carried in the credential (a ``data:`` URL): the only
+    kind a page shows, so that it loads nothing from elsewhere."""
+    for src in (display.image, display.achievement.get("image")):
+        if isinstance(src, str) and _IMAGE.match(src):
+            return src
+    return None
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _kind(display: CredentialDisplay, translate: Translate) -> str:
+    achievement_type = human_type(display.achievement.get("achievementType"), translate)
+    if achievement_type:
+        return achievement_type
+    for t in display.type:
+        if t in _TYPE_WORDS:
+            return translate(_TYPE_WORDS[t])
+    return translate("Verifiable credential")
+
+
+def _people(d: CredentialDisplay) -> tuple[Person, Person | None, str | None, Person | None]:
+    issuer = Person(
+        pieces(d.issuer.get("name")), _str(d.issuer.get("id")), web_link(d.issuer.get("url"))
+    )
+    subject = d.subject
+    name, sid = pieces(subject.get("name")), _str(subject.get("id"))
+    recipient = Person(name, sid) if name or sid else None
+    note = None
+    if recipient is None:
+        kinds = [i.get("identityType") for i in as_list(subject.get("identifier"))]
+        kinds = [k for k in kinds if isinstance(k, str)]
+        note = human_type(kinds[0]).lower() if kinds else None  # type: ignore[union-attr]
+    source = _obj(subject.get("source"))
+    assessor = Person(pieces(source.get("name")), _str(source.get("id"))) if source else None
+    return issuer, recipient, note, assessor
+
+
+def _dates(d: CredentialDisplay, translate: Translate) -> tuple[str | None, tuple[Moment, ...]]:
+    awarded = when(d.awarded_date or d.valid_from, translate)
+    found: list[Moment] = []
+    candidates: list[tuple[Any, Any]] = [
+        ("awarded", d.awarded_date),
+        ("valid_from", d.valid_from if d.valid_from != d.awarded_date else None),
+        ("valid_until", d.valid_until),
+        ("activity_start", d.subject.get("activityStartDate")),
+        ("activity_end", d.subject.get("activityEndDate")),
+    ]
+    for kind, value in candidates:
+        shown = when(value, translate)
+        if shown:
+            found.append(Moment(kind, shown))
+    return awarded, tuple(found)
+
+
+def _results(d: CredentialDisplay, translate: Translate) -> tuple[Result, ...]:
+    results = []
+    for r in d.results:
+        level = _obj(r.get("achievedLevel"))
+        results.append(
+            Result(
+                criterion=pieces(r.get("description")),
+                achieved=pieces(level.get("name")),
+                points=_str(level.get("points")),
+                required=pieces(r.get("requiredLevel")),
+                status=human_type(r.get("status"), translate),
+                value=_str(r.get("value")),
+            )
+        )
+    return tuple(results)
+
+
+def _alignments(achievement: dict[str, Any]) -> tuple[Alignment, ...]:
+    return tuple(
+        Alignment(
+            name=pieces(a.get("targetName")),
+            link=web_link(a.get("targetUrl")),
+            framework=pieces(a.get("targetFramework")),
+            code=_str(a.get("targetCode")),
+            description=pieces(a.get("targetDescription")),
+        )
+        for a in as_list(achievement.get("alignment"))
+        if isinstance(a, dict)
+    )
+
+
+def _evidence(d: CredentialDisplay, lang: str | None) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            name=pieces(e.get("name"), lang),
+            link=web_link(e.get("id")),
+            description=pieces(e.get("description"), lang),
+            narrative=markdown(e.get("narrative"), lang),
+            genre=pieces(e.get("genre"), lang),
+        )
+        for e in d.evidence
+    )
+
+
+def _endorsements(d: CredentialDisplay) -> tuple[Endorsement, ...]:
+    # "Endorsed by" only for an endorsement the verifier verified (the report says so).
+    return tuple(
+        Endorsement(
+            endorser=pieces(e.get("endorser")),
+            comment=pieces(e.get("comment")),
+            verified=e.get("verified") is True,
+            verdict=_str(e.get("verdict")),
+        )
+        for e in d.endorsements
+    )
+
+
+def badge_view(
+    d: CredentialDisplay,
+    *,
+    image: str | None = None,
+    translate: Translate = _translations.gettext,
+) -> Badge:
+    """The badge as the templates show it; ``image`` when it carries none of its own."""
+    a = d.achievement
+    lang = _lang(a.get("inLanguage"))
+    criteria = _obj(a.get("criteria"))
+    issuer, recipient, note, assessor = _people(d)
+    awarded, dates = _dates(d, translate)
+    return Badge(
+        id=d.id,
+        kind=_kind(d, translate),
+        title=pieces(d.name or a.get("name"), lang),
+        description=pieces(d.description, lang),
+        image=data_image(d) or image,
+        lang=lang,
+        achievement_name=pieces(a.get("name"), lang),
+        achievement_type=human_type(a.get("achievementType"), translate),
+        achievement_code=_str(a.get("humanCode")),
+        achievement_description=pieces(a.get("description"), lang),
+        field_of_study=pieces(a.get("fieldOfStudy"), lang),
+        criteria=markdown(criteria.get("narrative"), lang),
+        criteria_link=web_link(criteria.get("id")),
+        alignments=_alignments(a),
+        results=_results(d, translate),
+        evidence=_evidence(d, lang),
+        feedback=markdown(d.feedback, lang),
+        assessor=assessor,
+        issuer=issuer,
+        recipient=recipient,
+        recipient_note=note,
+        awarded=awarded,
+        dates=dates,
+        endorsements=_endorsements(d),
+    )
+
+
+# -- the verdict ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    name: str
+    status: str
+    message: str
+    path: str | None
+    warning: bool
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    """The verdict in plain words (the templates hold the words, keyed by ``verdict``)."""
+
+    verdict: str
+    tone: Literal["ok", "warn", "bad", "unknown"]
+    trusted: bool
+    """Whether the content is authentic (signed by the issuer, unaltered)."""
+    signer: str | None
+    checked_at: str | None
+    reasons: tuple[str, ...]
+    checks: tuple[CheckRow, ...]
+
+
+_TONES: dict[str, Literal["ok", "warn", "bad", "unknown"]] = {
+    "verified": "ok",
+    "revoked": "warn",
+    "suspended": "warn",
+    "expired": "warn",
+    "not_yet_valid": "warn",
+    "recipient_mismatch": "warn",
+    "untrusted_issuer": "warn",
+    "tampered": "bad",
+    "invalid": "bad",
+    "unsigned": "bad",
+    "unverifiable": "unknown",
+}
+MAX_REASONS = 5
+
+
+def verdict_view(
+    report: VerificationReport | None, translate: Translate = _translations.gettext
+) -> VerdictView:
+    """The verdict of ``report`` (``None``: not checked)."""
+    if report is None:
+        return VerdictView("unchecked", "unknown", False, None, None, (), ())
+    tone = _TONES.get(report.verdict.value, "unknown")
+    blocking = [f"{c.name}: {c.message}" for c in report.checks if c.blocking]
+    checks = tuple(
+        CheckRow(
+            c.name,
+            c.status.value,
+            c.message,
+            c.path,
+            c.severity == "warning" and c.status.value == "failed",
+        )
+        for c in report.checks
+    )
+    return VerdictView(
+        verdict=report.verdict.value if report.verdict.value in _TONES else "unverifiable",
+        tone=tone,
+        trusted=tone in ("ok", "warn"),
+        signer=report.signer.statement if report.signer else None,
+        checked_at=when(report.checked_at, translate),
+        reasons=tuple(blocking[:MAX_REASONS]),
+        checks=checks,
+    )
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    kind: Literal["json", "png", "jwt"]
+    href: str
+
+
+@dataclass(frozen=True)
+class Share:
+    """The badge page's ways to share it: each optional."""
+
+    page_url: str | None = None
+    verify_url: str | None = None
+    linkedin: str | None = None
+    downloads: tuple[Download, ...] = ()
+    qr_svg: bytes | None = None
+    """A QR code of ``verify_url`` (SVG, as :func:`~openmicrocred.present.qr_svg` makes it)."""
+
+
+@dataclass(frozen=True)
+class OpenGraph:
+    title: str
+    description: str
+    image: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    status: int
+    detail: str
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The templates' environment: autoescaped, strict, with ``_()`` (null translations)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@cache
+def style_source() -> str:
+    """The pages' CSS, as it stands inside their ``<style>`` element."""
+    return (TEMPLATES / "page.css").read_text(encoding="utf-8").strip()
+
+
+def _style_hash() -> str:
+    digest = hashlib.sha256(style_source().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy() -> str:
+    """The policy the service sends with every page: nothing but its own style (by hash),
+    its own images and scripts, forms to itself, no framing."""
+    return (
+        f"default-src 'none'; style-src 'self' {_style_hash()}; img-src 'self' data:; "
+        "script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+
+
+def static_policy() -> str:
+    """The policy a stand-alone page carries in its ``<meta>``: it loads nothing at all."""
+    return (
+        f"default-src 'none'; style-src {_style_hash()}; img-src data:; form-action 'none'; "
+        "base-uri 'none'"
+    )
+
+
+def static_file(name: str) -> tuple[bytes, str] | None:
+    """A file the service serves under ``/static/`` and its media type, or ``None``."""
+    media_type = STATIC_FILES.get(name)
+    return None if media_type is None else ((STATIC / name).read_bytes(), media_type)
+
+
+def _render(template: str, *, service: bool, script: str | None = None, **context: Any) -> str:
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            lang="en",
+            style=Markup(style_source()),  # noqa: S704 (the package's own CSS)
+            meta_csp=None if service else static_policy(),
+            service=service,
+            script=script,
+            **context,
+        )
+    )
+
+
+def _display(
+    report: VerificationReport | None, credential: dict[str, Any] | None
+) -> CredentialDisplay | None:
+    if report is not None:
+        return report.display  # what was signed (None: nothing could be read)
+    return credential_display(credential) if credential is not None else None
+
+
+def _open_graph(badge: Badge, image: str, url: str) -> OpenGraph:
+    title = plain(badge.title) or plain(badge.achievement_name) or "Badge"
+    issuer = plain(badge.issuer.name)
+    description = plain(badge.description or badge.achievement_description)
+    if len(description) > 200:
+        description = description[:199] + "…"
+    return OpenGraph(f"{title} — {issuer}" if issuer else title, description, image, url)
+
+
+def badge_html(
+    report: VerificationReport | None,
+    *,
+    credential: dict[str, Any] | None = None,
+    share: Share = Share(),
+    image: str | None = None,
+    og_image: str | None = None,
+    service: bool = False,
+) -> str:
+    """The badge page. The badge shown is ``report.display`` (what was signed); only
+    without a report is it read from ``credential`` (and then said to be unchecked).
+
+    :param image: the image to show when the badge carries none (``data:``) of its own.
+    :param og_image: with ``share.page_url``: Open Graph and Twitter tags pointing there.
+    :param service: served (the policy comes as a header; the copy-link script runs),
+        rather than a stand-alone file (a ``<meta>`` policy; nothing loads).
+    """
+    display = _display(report, credential)
+    badge = badge_view(display, image=image) if display is not None else None
+    og = None
+    if badge is not None and og_image and share.page_url:
+        og = _open_graph(badge, og_image, share.page_url)
+    title = plain(badge.title) if badge is not None else ""
+    qr = share.qr_svg.decode("utf-8").split("?>", 1)[-1] if share.qr_svg else None
+    return _render(
+        "badge.html.j2",
+        service=service,
+        script=COPY_SCRIPT if service and share.page_url else None,
+        page_title=title or "Badge",
+        og=og,
+        verdict=verdict_view(report),
+        badge=badge,
+        share=share,
+        verify_link=web_link(share.verify_url),
+        qr=Markup(qr) if qr else None,  # noqa: S704 (the QR code made by qrcode)
+    )
+
+
+def verify_html(
+    *,
+    report: VerificationReport | None = None,
+    problem: tuple[int, str] | None = None,
+    badge_page: str | None = None,
+    fetch_enabled: bool = False,
+    max_upload: int = 1_000_000,
+) -> str:
+    """The verification page: the form, and the verdict on what was given (or the
+    ``problem`` with it: status and plain words)."""
+    display = report.display if report is not None else None
+    return _render(
+        "verify.html.j2",
+        service=True,
+        problem=ProblemView(*problem) if problem else None,
+        verdict=verdict_view(report) if report is not None else None,
+        badge=badge_view(display) if display is not None else None,
+        badge_page=badge_page,
+        fetch_enabled=fetch_enabled,
+        max_upload=f"{max_upload / 1_000_000:g} MB",
+    )
+
+
+def problem_html(status: int, detail: str) -> str:
+    """A page that names a problem in plain words."""
+    return _render("problem.html.j2", service=True, problem=ProblemView(status, detail))
