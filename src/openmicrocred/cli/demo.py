@@ -11,6 +11,9 @@ what was made so anyone can re-check it with ``openmicrocred verify --resource U
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +39,7 @@ from ..microcredential import (
 from ..microcredential.stack import Association, stack
 from ..present import badge_page, badge_png, badge_svg, linkedin_add_to_profile_url, qr_png, qr_svg
 from ..status import SQLiteStatusRegistry, publish
+from ..storage import CredentialStore
 from ..verification import StatusChecker
 from ..verification.verifier import Verifier
 
@@ -174,6 +178,50 @@ def _submission(learner: str, at: datetime, folder: Path, *, weak: bool = False)
 
 def _say(stream: TextIO, line: str = "") -> None:
     print(line, file=stream)
+
+
+SERVICE_SETTINGS = "service.toml"
+SERVICE_DATA = "service-data"
+
+
+def write_service_files(out: Path, badges: list[dict[str, Any]]) -> Path:
+    """What ``openmicrocred serve --settings DIR/service.toml`` needs to serve the demo's
+    badges: a data directory holding the demo's registry, published lists and badges (so
+    ``/badges/{id}`` and ``/verify?id=`` answer for them), and the settings file naming the
+    demo's issuer and key. Returns the settings file."""
+    data = out / SERVICE_DATA
+    shutil.rmtree(data, ignore_errors=True)
+    (data / "status").mkdir(mode=0o700, parents=True)
+    data.chmod(0o700)
+    with (
+        closing(sqlite3.connect(out / "status.db")) as source,
+        closing(sqlite3.connect(data / "status.sqlite")) as target,
+    ):
+        source.backup(target)
+    for published in (out / "status").glob("*.json"):
+        shutil.copyfile(published, data / "status" / published.name)
+    store = CredentialStore(data / "credentials.sqlite")
+    try:
+        for badge in badges:
+            credential = json.loads((out / badge["file"]).read_text("utf-8"))
+            store.put(badge["id"], credential, issuer=ISSUER_DID, subject=badge["learner"])
+    finally:
+        store.close()
+    settings = out / SERVICE_SETTINGS
+    profile = ", ".join(f"{k} = {json.dumps(v)}" for k, v in ISSUER.items() if k != "id")
+    settings.write_text(
+        "# openmicrocred serve --settings " + SERVICE_SETTINGS + ": the demo's issuer and badges\n"
+        f'base_url = "{BASE}"\n'
+        f'data_dir = "{SERVICE_DATA}"\n\n'
+        "[[issuers]]\n"
+        'name = "kmutt"\n'
+        f'id = "{ISSUER_DID}"\n'
+        'key_file = "issuer-key.pem"\n'
+        f'verification_method = "{ISSUER_DID}#key-1"\n'
+        f"profile = {{ {profile} }}\n",
+        "utf-8",
+    )
+    return settings
 
 
 def run_demo(out: Path, *, stream: TextIO) -> int:
@@ -394,10 +442,14 @@ def run_demo(out: Path, *, stream: TextIO) -> int:
         "issuer": ISSUER_DID,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    settings = write_service_files(out, badges)
     _say(stream)
     _say(stream, f"Everything is in {out}/ (manifest.json lists it). Re-check a badge with:")
     flags = " ".join(f"--resource {url}={out / file}" for url, file in resources.items())
     _say(stream, f"  openmicrocred verify --offline {flags} {out / badges[0]['png']}")
+    _say(stream, "Serve them (badge pages, /verify?id=..., the VC-API) with:")
+    _say(stream, f"  openmicrocred serve --settings {settings}")
+    _say(stream, f"  then open http://127.0.0.1:8000/badges/{badges[0]['id']}")
     _say(
         stream, "All badges verified as expected." if ok else "SOMETHING DID NOT VERIFY AS EXPECTED"
     )
