@@ -43,6 +43,8 @@ FAILED: dict[tuple[CheckName, CheckCode], Verdict] = {
     (CheckName.PROOF, CheckCode.JSONLD_SAFE_MODE): Verdict.TAMPERED,
     (CheckName.PROOF, CheckCode.NO_PROOF): Verdict.UNSIGNED,
     (CheckName.PROOF, CheckCode.INVALID_PROOF): Verdict.INVALID,
+    (CheckName.PROOF, CheckCode.ASSERTION_ID_MISMATCH): Verdict.INVALID,
+    (CheckName.PROOF, CheckCode.HOSTED_SCOPE_MISMATCH): Verdict.INVALID,
     (CheckName.PROOF, CheckCode.PROOF_EXPIRED): Verdict.EXPIRED,
     (CheckName.PROOF, CheckCode.PROOF_NOT_YET_VALID): Verdict.NOT_YET_VALID,
     (CheckName.DATES, CheckCode.EXPIRED): Verdict.EXPIRED,
@@ -60,6 +62,8 @@ FAILED: dict[tuple[CheckName, CheckCode], Verdict] = {
 # Codes that report something that could not be checked (status "error"): never a failure.
 COULD_NOT_CHECK = {
     CheckCode.NO_USABLE_KEY,
+    CheckCode.KEY_NOT_PUBLISHED,
+    CheckCode.SIGNER_ERROR,
     CheckCode.RESOLUTION_FAILED,
     CheckCode.UNSUPPORTED_SUITE,
     CheckCode.ISSUER_KEY_UNBOUND,

@@ -17,6 +17,9 @@ Every exception has a stable machine-readable ``code``. The tree::
     │       └── ProofExpiredError      proof expires before the verification time
     ├── CanonicalizationError          RDF canonicalization failed or exceeded its work limit
     ├── ResolutionError                DID or verification method cannot be resolved
+    │   ├── NoUsableKeyError           the proof names no key of a usable type
+    │   └── KeyNotPublishedError       the issuer no longer publishes the key (removed)
+    ├── SignerError                    an HSM/KMS signer cannot sign (PIN, token, mechanism)
     ├── StatusListError                status list cannot be fetched, decoded or verified
     ├── BakeError                      no credential, or more than one, in a PNG/SVG
     ├── InputError                     not a credential in any form openmicrocred reads
@@ -45,6 +48,7 @@ __all__ = [
     "InvalidProofError",
     "JsonLdError",
     "KeyFormatError",
+    "KeyNotPublishedError",
     "NoUsableKeyError",
     "OpenMicrocredError",
     "ProofExpiredError",
@@ -53,6 +57,7 @@ __all__ = [
     "SafeModeError",
     "SchemaValidationError",
     "SignatureError",
+    "SignerError",
     "StatusListError",
     "SuiteError",
     "UnsupportedSuiteError",
@@ -211,6 +216,21 @@ class NoUsableKeyError(ResolutionError):
     ``jwk``, a key of an unsupported type for the suite)."""
 
     code = "no_usable_key"
+
+
+class KeyNotPublishedError(ResolutionError):
+    """The controller's document was had, but it no longer lists (or no longer authorises)
+    the verification method: the key was removed by its issuer, e.g. after a compromise.
+    What it signed cannot be verified, which says nothing of forgery."""
+
+    code = "key_not_published"
+
+
+class SignerError(OpenMicrocredError):
+    """A signer cannot sign: an HSM module, token or key not found, a wrong PIN, or a
+    mechanism the device does not support (the PIN is never in the message)."""
+
+    code = "signer_error"
 
 
 class StatusListError(OpenMicrocredError):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal, overload
+from typing import Literal, cast, overload
 
 from .documents import DEFAULT_LOADER
-from .keys import Ed25519Key, SigningKey
+from .keys import Ed25519SigningKey, SigningKey, is_ed25519_signer
 from .suites import DEFAULT_REGISTRY, SuiteRegistry, add_proof
 from .suites.vc_jwt import sign_jwt
 from .types import DocumentLoader, JSONObject
@@ -89,8 +89,9 @@ def issue(
 ) -> JSONObject | str:
     """Secure ``credential`` (left unchanged) and return the secured form.
 
-    :param key: the issuer's signing key. Data Integrity needs an
-        :class:`~openmicrocred.keys.Ed25519Key`; VC-JWT also takes RSA and P-256 keys.
+    :param key: the issuer's signer (:class:`~openmicrocred.keys.SigningKey`: a key in
+        memory, in an HSM or a KMS). Data Integrity needs an Ed25519 one (such as
+        :class:`~openmicrocred.keys.Ed25519Key`); VC-JWT also takes RSA and P-256 keys.
     :param format: :attr:`SecuringFormat.DATA_INTEGRITY` (default; returns the credential
         with its proof) or :attr:`SecuringFormat.VC_JWT` (returns the compact JWS).
     :param verification_method: the key's verification method id, written as the proof's
@@ -107,14 +108,14 @@ def issue(
     check_credential(credential)
     if chosen is SecuringFormat.VC_JWT:
         return sign_jwt(credential, key, kid=verification_method)
-    if not isinstance(key, Ed25519Key):
+    if not is_ed25519_signer(key):
         raise TypeError(
             "Data Integrity proofs are signed with an Ed25519 key; use the VC-JWT format "
             "for an RSA or P-256 key"
         )
     return add_proof(
         credential,
-        key,
+        cast(Ed25519SigningKey, key),
         verification_method=verification_method,
         cryptosuite=cryptosuite,
         created=created,

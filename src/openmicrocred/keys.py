@@ -35,11 +35,13 @@ __all__ = [
     "ECPublicKey",
     "Ed25519Key",
     "Ed25519PublicKey",
+    "Ed25519SigningKey",
     "P256Key",
     "RSAKey",
     "RSAPublicKey",
     "SigningKey",
     "VerificationKey",
+    "is_ed25519_signer",
     "load_private_key",
     "public_key_from_jwk",
     "public_key_from_multibase",
@@ -67,7 +69,14 @@ class VerificationKey(Protocol):
 
 @runtime_checkable
 class SigningKey(Protocol):
-    """A private key that signs for one JOSE algorithm."""
+    """Anything that signs for one JOSE algorithm: the signer protocol of every signing path
+    (Data Integrity, VC-JWT, status list publication).
+
+    Only ``sign`` touches the private key, so a key that never leaves its device fits: a
+    key in memory (:class:`Ed25519Key`, :class:`RSAKey`, :class:`P256Key`), in an HSM
+    (:class:`openmicrocred.signers.pkcs11.Pkcs11Ed25519Key`) or in a cloud KMS (see
+    ``docs/keys.md``). Its public key gives the JWK and, for Ed25519, the multibase.
+    """
 
     @property
     def algorithm(self) -> str:
@@ -75,13 +84,38 @@ class SigningKey(Protocol):
         ...
 
     def sign(self, data: bytes) -> bytes:
-        """Sign ``data``."""
+        """Sign ``data`` (EdDSA: the 64-byte Ed25519 signature; ES256: raw ``r || s``)."""
         ...
 
     @property
     def public_key(self) -> VerificationKey:
         """The matching public key."""
         ...
+
+
+@runtime_checkable
+class Ed25519SigningKey(Protocol):
+    """A signer of Ed25519 signatures, as the EdDSA Data Integrity suites need: its public
+    key is an :class:`Ed25519PublicKey` (``publicKeyMultibase``, JWK, did:key)."""
+
+    @property
+    def algorithm(self) -> str:
+        """``EdDSA``."""
+        ...
+
+    def sign(self, data: bytes) -> bytes:
+        """The 64-byte Ed25519 signature of ``data``."""
+        ...
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        """The matching public key."""
+        ...
+
+
+def is_ed25519_signer(key: SigningKey) -> bool:
+    """Whether ``key`` signs Ed25519 (EdDSA with an :class:`Ed25519PublicKey`)."""
+    return key.algorithm == "EdDSA" and isinstance(key.public_key, Ed25519PublicKey)
 
 
 # ---------------------------------------------------------------------------------- Ed25519

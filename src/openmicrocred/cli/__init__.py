@@ -32,14 +32,16 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         verify.add_commands(sub)
         return parser
 
-    from . import issue, serve, status, tools
+    from . import issue, keys, serve, status, tools, upgrade
 
     tools.add_demo_command(sub)
     tools.add_commands(sub)
     verify.add_commands(sub)
     issue.add_commands(sub)
+    keys.add_commands(sub)
     status.add_commands(sub)
     serve.add_commands(sub)
+    upgrade.add_commands(sub)
     tools.add_contexts_command(sub)
     return parser
 

@@ -37,7 +37,8 @@ from ..microcredential import (
     award,
 )
 from ..microcredential.stack import Association, stack
-from ..present import badge_page, badge_png, badge_svg, linkedin_add_to_profile_url, qr_png, qr_svg
+from ..present import badge_page, linkedin_add_to_profile_url, qr_png, qr_svg
+from ..present.images import credential_badge
 from ..status import SQLiteStatusRegistry, publish
 from ..storage import CredentialStore
 from ..verification import StatusChecker
@@ -317,7 +318,9 @@ def run_demo(out: Path, *, stream: TextIO) -> int:
         issued.append((name, learner, badge))
 
     # Share: baked images, QR codes, LinkedIn links and an HTML page per badge.
-    png_base, svg_base = badge_png(), badge_svg(definition.name, "KMUTT micro-credential")
+    png_base, svg_base = (
+        credential_badge(issued[0][2].credential, format=f) for f in ("png", "svg")
+    )
     for name, learner, badge in issued:
         stem = f"badge-{name.lower()}"
         (out / f"{stem}.json").write_text(

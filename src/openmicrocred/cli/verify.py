@@ -54,7 +54,29 @@ def _block(value: Any, *, limit: int = 14) -> str:
     return "\n                ".join(lines)
 
 
-def _print_report(report: VerificationReport, out: SupportsWrite[str]) -> None:
+def _language(asked: str | None) -> str:
+    """``--lang``, else the locale environment (Thai for ``th_TH.UTF-8``), else English."""
+    if asked:
+        return asked
+    import os
+
+    env = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    return "th" if (env or "").lower().startswith("th") else "en"
+
+
+def _print_report(report: VerificationReport, out: SupportsWrite[str], lang: str = "en") -> None:
+    if lang != "en":  # the catalog's words (present/words.py); English keeps its own
+        from ..present.i18n import translations
+        from ..present.words import report_lines
+
+        first, *rest = report_lines(report, translations(lang).gettext)
+        print(f"{_text(first)}  ({_text(report.source)})", file=out)
+        for line in rest:
+            print(_text(line), file=out)
+        if report.display is not None:
+            _print_display(report.display, report, out)
+        _print_checks(report, out)
+        return
     headline = _VERDICT.get(report.verdict.value, report.verdict.value)
     if report.signer is not None:
         # Who really signed it, in plain words, on the headline itself.
@@ -205,7 +227,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
                 reports.append(report.model_dump(mode="json"))
             worst = max(worst, 0 if report.verified else 1)
             if not args.json:
-                _print_report(report, TerminalWriter(out))
+                _print_report(report, TerminalWriter(out), _language(args.lang))
     finally:
         fetcher.close()
     if args.json:
@@ -276,9 +298,15 @@ def _cmd_bake(args: argparse.Namespace, out: TextIO) -> int:
     from ..errors import BakeError
 
     try:
-        image = Path(args.image).read_bytes()
         raw = Path(args.credential).read_text(encoding="utf-8").strip()
         credential: Any = json.loads(raw) if raw.startswith("{") else raw
+        if args.image:
+            image = Path(args.image).read_bytes()
+        else:  # draw one from the credential (Pillow is imported only here)
+            from ..present.images import credential_badge
+
+            svg = args.output.lower().endswith(".svg")
+            image = credential_badge(credential, format="svg" if svg else "png")
         baked = bake(image, credential)
     except (OSError, ValueError, RecursionError, BakeError) as exc:
         print(f"openmicrocred bake: {terminal_safe(str(exc))}", file=sys.stderr)
@@ -349,6 +377,12 @@ def _add_verify(sub: Subcommands) -> None:
         help="answer URL from a local FILE (a status list, did.json or "
         "controller document); repeatable; works with --offline",
     )
+    verify.add_argument(
+        "--lang",
+        choices=["en", "th"],
+        help="the language of the verdict and its plain sentences (default: from LC_ALL, "
+        "LC_MESSAGES or LANG; Thai for a th_* locale, else English)",
+    )
     verify.set_defaults(func=_cmd_verify, collect_after_imports=True)
 
 
@@ -361,7 +395,12 @@ def _add_inspect(sub: Subcommands) -> None:
 
 def _add_bake(sub: Subcommands) -> None:
     bake = sub.add_parser("bake", help="bake a credential (JSON or JWT file) into a PNG or SVG")
-    bake.add_argument("image", help="the PNG or SVG image")
+    bake.add_argument(
+        "image",
+        nargs="?",
+        help="the PNG or SVG image (left out: one is drawn from the credential, as SVG when "
+        "the output ends in .svg)",
+    )
     bake.add_argument("credential", help="the credential: a .json file or a .jwt file")
     bake.add_argument("-o", "--output", required=True, help="where to write the baked image")
     bake.set_defaults(func=_cmd_bake)

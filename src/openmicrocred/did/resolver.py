@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .._json import as_list
-from ..errors import FetchError, KeyFormatError, ResolutionError
+from ..errors import FetchError, KeyFormatError, KeyNotPublishedError, ResolutionError
 from ..fetch import Fetcher
 from ..keys import Ed25519PublicKey, public_key_from_jwk, public_key_from_multibase
 from .base import MethodResolver, PublicKey, VerificationMethod
@@ -118,15 +118,19 @@ class Resolver:
         document = self.resolve(controller_id)
         method = self._find(document, method_id)
         if method is None:
-            raise ResolutionError(f"{controller_id!r} does not list {method_id!r}")
+            raise KeyNotPublishedError(
+                f"{controller_id!r} does not list {method_id!r}: the issuer does not (or no "
+                "longer) publish this key"
+            )
         if method.get("controller") != document["id"]:
             raise ResolutionError(
                 f"verification method {method_id!r} is controlled by "
                 f"{method.get('controller')!r}, not by {document['id']!r}"
             )
         if not self._authorised(document, method_id, purpose):
-            raise ResolutionError(
-                f"{document['id']!r} does not authorise {method_id!r} for {purpose}"
+            raise KeyNotPublishedError(
+                f"{document['id']!r} does not authorise {method_id!r} for {purpose} (not, or "
+                "no longer)"
             )
         return VerificationMethod(
             method_id, str(method.get("type")), document["id"], self._key(method)

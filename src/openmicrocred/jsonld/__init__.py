@@ -12,6 +12,9 @@ undefined ``type`` value and relative IRI is a :class:`SafeModeError` naming its
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
 from .._json import as_list
@@ -27,6 +30,7 @@ __all__ = [
     "general_quads",
     "processing_options",
     "refuse_dropping_aliases",
+    "shared_quads",
     "to_quads",
     "to_rdf_dataset",
 ]
@@ -135,6 +139,57 @@ def _child(path: str, key: str) -> str:
     return f"{path}.{key}" if key.isidentifier() else f"{path}[{json.dumps(key)}]"
 
 
+# One verification asks for the quads of the same document more than once: the safe-mode
+# check, then each proof's canonicalization. Inside ``shared_quads()`` the fast path's answer
+# for a document is kept for the rest of the block, in a memo of this context only (this
+# thread or task), so it can never be handed to another verification.
+_Memo = dict[tuple[int, tuple[tuple[str, int], ...]], tuple[Any, ...]]
+_memo: ContextVar[_Memo | None] = ContextVar("openmicrocred_shared_quads", default=None)
+
+
+@contextmanager
+def shared_quads() -> Iterator[None]:
+    """Within the block, compute the fast-path quads of each document only once.
+
+    A document is recognised by its loader and its top-level items, each value by identity
+    (the memo holds those values, so their identities cannot be reused while it lives). The
+    block must not change a document it has given to :func:`check_safe` or
+    :func:`to_quads`: the verifier, which only reads the credential, opens one per
+    verification. Nested blocks share the outer block's memo.
+    """
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _fast(document: JSONObject, loader: DocumentLoader) -> list[Quad]:
+    """:func:`fast_quads`, answered from the memo of :func:`shared_quads` when there is one.
+
+    :raises Unsupported: the document needs the general path.
+    """
+    memo = _memo.get()
+    if memo is None or not isinstance(document, dict):
+        return fast_quads(document, loader=loader)
+    key = (id(loader), tuple((k, id(v)) for k, v in document.items()))
+    entry = memo.get(key)
+    if entry is None or entry[0] is not loader:
+        try:
+            outcome: list[Quad] | Unsupported = fast_quads(document, loader=loader)
+        except Unsupported as exc:
+            outcome = exc
+        entry = (loader, tuple(document.values()), outcome)
+        memo[key] = entry
+    outcome = entry[2]
+    if isinstance(outcome, Unsupported):
+        raise Unsupported(*outcome.args)
+    return list(outcome)
+
+
 def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER) -> None:
     """Raise :class:`SafeModeError` if JSON-LD processing would lose part of ``document``,
     or if an embedded context aliases a keyword that drops data (see
@@ -143,7 +198,7 @@ def check_safe(document: JSONObject, *, loader: DocumentLoader = DEFAULT_LOADER)
     # defined and absolute; anything else goes through safe-mode expansion, which names
     # the JSON path of the problem.
     try:
-        fast_quads(document, loader=loader)
+        _fast(document, loader)
         return
     except Unsupported:
         pass
@@ -160,7 +215,7 @@ def to_quads(
     """
     if fast:
         try:
-            return fast_quads(document, loader=loader)
+            return _fast(document, loader)
         except Unsupported:
             pass
     return general_quads(document, loader=loader)

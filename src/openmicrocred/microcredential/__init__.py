@@ -24,6 +24,7 @@ from .definition import (
     ReflectionPrompt,
     RubricCriterion,
     RubricLevel,
+    Translation,
 )
 from .stack import CLR_CONTEXT, Association, stack
 
@@ -47,6 +48,7 @@ __all__ = [
     "RubricCriterion",
     "RubricLevel",
     "Submission",
+    "Translation",
     "WorkflowError",
     "assess",
     "award",

@@ -22,6 +22,7 @@ from ..models import IdentityObject
 from ..status.registry import StatusRegistry
 from .assessment import Assessment, Decision, LearnerRecord, Submission
 from .definition import MicroCredential, RubricCriterion
+from .narrative import words_for
 
 __all__ = ["AwardedBadge", "award", "build_credential", "criteria_narrative"]
 
@@ -33,41 +34,55 @@ def _date(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d")
 
 
-def criteria_narrative(definition: MicroCredential) -> str:
-    """The achievement's criteria as markdown, built from every part of the definition."""
-    d = definition
-    lines = [f"## Purpose\n\n{d.purpose}", "## Objectives\n"]
+def _narrative_in_language(d: MicroCredential) -> str:
+    """The criteria narrative of one language version; headings from :mod:`.narrative`."""
+    w = words_for(d.language)
+    lines = [f"## {w('Purpose')}\n\n{d.purpose}", f"## {w('Objectives')}\n"]
     lines += [f"- {o}" for o in d.objectives]
-    lines += [f"\n## Competency\n\n{d.competency}", "\n## How to demonstrate it\n"]
+    lines += [f"\n## {w('Competency')}\n\n{d.competency}", f"\n## {w('How to demonstrate it')}\n"]
     lines += [f"- {m}" for m in d.methods]
-    lines.append("\n## Submission requirements\n")
+    lines.append(f"\n## {w('Submission requirements')}\n")
     lines += [f"- {s}" for s in d.submission_requirements]
-    lines.append(f"\n## Target learners\n\n{d.target_learners}")
+    lines.append(f"\n## {w('Target learners')}\n\n{d.target_learners}")
     if d.applications:
-        lines.append(f"\n## Applications\n\n{d.applications}")
-    lines.append(f"\n## Category\n\n{d.category}")
-    lines.append("\n## Assessment\n\n### Part 1: overview questions\n")
+        lines.append(f"\n## {w('Applications')}\n\n{d.applications}")
+    lines.append(f"\n## {w('Category')}\n\n{d.category}")
+    lines.append(f"\n## {w('Assessment')}\n\n### {w('Part 1: overview questions')}\n")
+    passing = w("Passing:")
     lines += [
-        f"{i}. {q.question} *Passing:* {q.passing_criteria}" for i, q in enumerate(d.questions, 1)
+        f"{i}. {q.question} *{passing}* {q.passing_criteria}" for i, q in enumerate(d.questions, 1)
     ]
-    lines.append("\n### Part 2: work examples and artifacts\n")
+    lines.append(f"\n### {w('Part 2: work examples and artifacts')}\n")
     lines += [f"- {a.description} ({', '.join(a.kinds)})" for a in d.artifacts]
-    lines.append("\nRubric (each criterion must reach its passing level):\n")
+    lines.append(f"\n{w('Rubric (each criterion must reach its passing level):')}\n")
     for c in d.rubric:
         levels = ", ".join(f"{lv.name} ({lv.points})" for lv in c.levels)
-        passing = c.level(c.passing_level)
-        lines.append(f"- **{c.name}**: {levels}; passing: {passing.name}")
-    lines.append("\n### Part 3: reflection\n")
-    lines += [f"- {r.prompt} *Passing:* {r.passing_criteria}" for r in d.reflections]
+        lines.append(f"- **{c.name}**: {levels}; {w('passing')}: {c.level(c.passing_level).name}")
+    lines.append(f"\n### {w('Part 3: reflection')}\n")
+    lines += [f"- {r.prompt} *{passing}* {r.passing_criteria}" for r in d.reflections]
     if d.history:
-        lines.append("\n## Quality assurance\n")
+        lines.append(f"\n## {w('Quality assurance')}\n")
         lines += [
-            f"- {e.state.value.capitalize()} by {e.by} ({e.role}) on {_date(e.at)}"
+            "- "
+            + w("{state} by {by} ({role}) on {date}").format(
+                state=w(e.state.value.capitalize()), by=e.by, role=w(e.role), date=_date(e.at)
+            )
             for e in d.history
         ]
     if d.designer:
-        lines.append(f"\nDesigned by {d.designer}.")
+        lines.append("\n" + w("Designed by {designer}.").format(designer=d.designer))
     return "\n".join(lines)
+
+
+def criteria_narrative(definition: MicroCredential) -> str:
+    """The achievement's criteria as markdown, built from every part of the definition, in the
+    definition's language, then a section for each translation in its own language."""
+    parts = [_narrative_in_language(definition)]
+    for translation in definition.translations:
+        version = definition.translated(translation)
+        heading = words_for(translation.language)("In English")
+        parts.append(f"---\n\n# {heading}\n\n{_narrative_in_language(version)}")
+    return "\n\n".join(parts)
 
 
 def _rd_id(definition: MicroCredential, kind: str, item: str) -> str:
@@ -156,6 +171,18 @@ def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[st
         achievement["humanCode"] = d.code
     if d.language:
         achievement["inLanguage"] = d.language
+    if d.translations:
+        achievement["related"] = [
+            {
+                "id": d.translation_id(t),
+                "type": ["Related"],
+                "inLanguage": t.language,
+                "version": d.version,
+                "name": t.name,
+                "description": t.purpose,
+            }
+            for t in d.translations
+        ]
     if d.image:
         achievement["image"] = {"id": d.image, "type": "Image", "caption": d.name}
     if d.alignments:

@@ -28,6 +28,7 @@ __all__ = [
     "ReflectionPrompt",
     "RubricCriterion",
     "RubricLevel",
+    "Translation",
 ]
 
 CATEGORIES = ("Science & Engineering", "Business", "Education", "Technology")
@@ -127,6 +128,30 @@ class ArtifactRequirement(_Model):
     kinds: list[ArtifactKind] = Field(default_factory=_documents)
 
 
+class Translation(_Model):
+    """The definition's words in another language; what is left out stays as in the original.
+
+    The badge carries it as a ``related`` achievement (OB 3.0 ``Related``: ``id``, ``inLanguage``,
+    ``version``, with its name and description) and as a section of the criteria narrative.
+    """
+
+    language: str = Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47")
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$",
+        description="the translated achievement's id (default: the definition id + #language)",
+    )
+    name: str
+    purpose: str
+    objectives: list[str] | None = None
+    applications: str | None = None
+    competency: str | None = None
+    methods: list[str] | None = None
+    submission_requirements: list[str] | None = None
+    target_learners: str | None = None
+    category: str | None = None
+
+
 class DefinitionState(StrEnum):
     """Where a definition is in its review and approval workflow."""
 
@@ -182,6 +207,7 @@ class MicroCredential(_Model):
     reflections: list[ReflectionPrompt] = Field(min_length=1)
     designer: str | None = None
     image: str | None = Field(default=None, pattern=r"^(https?|data):")
+    translations: list[Translation] = Field(default_factory=list)
     state: DefinitionState = DefinitionState.DRAFT
     history: list[ApprovalEvent] = Field(default_factory=list)
 
@@ -233,6 +259,16 @@ class MicroCredential(_Model):
     def approved(self) -> bool:
         """Whether badges may be awarded for this definition."""
         return self.state in (DefinitionState.APPROVED, DefinitionState.PUBLISHED)
+
+    def translated(self, translation: Translation) -> MicroCredential:
+        """This definition in the translation's language (untranslated parts as they are)."""
+        fields = translation.model_dump(exclude={"id"}, exclude_none=True)
+        return self.model_copy(update={**fields, "translations": []})
+
+    def translation_id(self, translation: Translation) -> str:
+        """The translated achievement's id."""
+        sep = "-" if "#" in self.id else "#"
+        return translation.id or f"{self.id}{sep}{translation.language}"
 
     def criterion(self, criterion_id: str) -> RubricCriterion:
         """The rubric criterion with this id."""

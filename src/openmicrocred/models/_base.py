@@ -15,8 +15,10 @@ import re
 import types
 import typing
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Self, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Self, TypeAlias, Union, cast
 
 from pydantic import (
     AfterValidator,
@@ -167,6 +169,24 @@ def _in_order(data: dict[str, Any], order: list[str]) -> dict[str, Any]:
     return ordered
 
 
+@dataclass(slots=True)
+class _Form:
+    """How a model instance was given as JSON, to give it back the same way on dump: the
+    order of its keys, whether it was parsed as a lossless document, which list-valued
+    properties were a single value, which single types a one-item list, which keys an
+    explicit ``null``, and the text of each date-time."""
+
+    key_order: tuple[str, ...] | None = None
+    parsed: bool = False
+    singletons: frozenset[str] = frozenset()
+    wrapped: frozenset[str] = frozenset()
+    nulls: frozenset[str] = frozenset()
+    lexical: dict[str, tuple[datetime, str]] = dataclass_field(default_factory=dict)
+
+
+_NO_FORM = _Form()
+
+
 class OBModel(BaseModel):
     """Base class of every Open Badges / CLR model: lossless, extensible, alias-aware.
 
@@ -188,12 +208,9 @@ class OBModel(BaseModel):
     _datetime_keys: ClassVar[dict[str, str]] = {}
     _alias_of: ClassVar[dict[str, str]] = {}
 
-    _singletons: frozenset[str] = PrivateAttr(default=frozenset())
-    _wrapped: frozenset[str] = PrivateAttr(default=frozenset())
-    _key_order: tuple[str, ...] | None = PrivateAttr(default=None)
-    _nulls: frozenset[str] = PrivateAttr(default=frozenset())
-    _lexical: dict[str, tuple[datetime, str]] = PrivateAttr(default_factory=dict)
-    _parsed: bool = PrivateAttr(default=False)
+    # How the instance was given (see _Form); None for a model built in Python. One private
+    # attribute, not six: pydantic initialises each private attribute of every instance.
+    _form: _Form | None = PrivateAttr(default=None)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -223,23 +240,25 @@ class OBModel(BaseModel):
     ) -> Any:
         if not isinstance(data, dict):
             return handler(data)
-        keys = tuple(cls._alias_of.get(str(k), str(k)) for k in data)
+        alias_of, list_keys = cls._alias_of, cls._list_keys
+        keys: list[str] = []
+        nulls: list[str] = []
         patched: dict[str, Any] | None = None
         singles: list[str] = []
         wrapped: list[str] = []
         for raw_key, value in data.items():
-            key = cls._alias_of.get(raw_key, raw_key)
-            if key in cls._list_keys and value is not None and not isinstance(value, list):
-                if patched is None:
-                    patched = dict(data)
-                patched[raw_key] = [value]
-                singles.append(key)
-            elif (
-                key == "type"
-                and "type" not in cls._list_keys
-                and isinstance(value, list)
-                and len(value) == 1
-            ):
+            key = cast(str, alias_of.get(raw_key, raw_key))
+            text = str(raw_key)
+            keys.append(key if text is raw_key else alias_of.get(text, text))
+            if value is None:
+                nulls.append(keys[-1])
+            elif key in list_keys:
+                if not isinstance(value, list):
+                    if patched is None:
+                        patched = dict(data)
+                    patched[raw_key] = [value]
+                    singles.append(key)
+            elif key == "type" and isinstance(value, list) and len(value) == 1:
                 # A single-valued type given as a one-item array (seen in spec fixtures).
                 if patched is None:
                     patched = dict(data)
@@ -247,20 +266,29 @@ class OBModel(BaseModel):
                 wrapped.append(key)
         obj = handler(patched if patched is not None else data)
         if isinstance(obj, OBModel):
-            obj._key_order = keys
-            obj._parsed = isinstance(info.context, dict) and bool(info.context.get(LOSSLESS))
-            obj._singletons = frozenset(singles)
-            obj._wrapped = frozenset(wrapped)
-            obj._nulls = frozenset(
-                cls._alias_of.get(str(k), str(k)) for k, v in data.items() if v is None
+            obj._form = _Form(
+                tuple(keys),
+                isinstance(info.context, dict) and bool(info.context.get(LOSSLESS)),
+                frozenset(singles),
+                frozenset(wrapped),
+                frozenset(nulls),
+                cls._lexical_forms(obj, data),
             )
-            for raw_key, value in data.items():
-                key = cls._alias_of.get(raw_key, raw_key)
-                if key in cls._datetime_keys and isinstance(value, str):
-                    parsed = getattr(obj, cls._datetime_keys[key])
-                    if isinstance(parsed, datetime):
-                        obj._lexical[key] = (parsed, value)
         return obj
+
+    @classmethod
+    def _lexical_forms(cls, obj: OBModel, data: dict[Any, Any]) -> dict[str, tuple[datetime, str]]:
+        """The text of each date-time given as a string, with its parsed value."""
+        lexical: dict[str, tuple[datetime, str]] = {}
+        if not cls._datetime_keys:
+            return lexical
+        for raw_key, value in data.items():
+            key = cls._alias_of.get(raw_key, raw_key)
+            if key in cls._datetime_keys and isinstance(value, str):
+                parsed = getattr(obj, cls._datetime_keys[key])
+                if isinstance(parsed, datetime):
+                    lexical[key] = (parsed, value)
+        return lexical
 
     @model_serializer(mode="wrap")
     def _dump_form(
@@ -273,42 +301,47 @@ class OBModel(BaseModel):
         def out_key(key: str) -> str:
             return key if by_alias else name_of.get(key, key)
 
-        self._drop_unset(data, out_key)
+        form = self._form or _NO_FORM
+        self._drop_unset(data, out_key, form)
         if info.mode == "json":
-            self._restore_lexical(data, out_key)
-        self._restore_shapes(data, out_key)
-        if self._key_order:
-            return _in_order(data, [out_key(k) for k in self._key_order])
+            self._restore_lexical(data, out_key, form)
+        self._restore_shapes(data, out_key, form)
+        if form.key_order:
+            return _in_order(data, [out_key(k) for k in form.key_order])
         return data
 
-    def _drop_unset(self, data: dict[str, Any], out_key: Callable[[str], str]) -> None:
+    def _drop_unset(self, data: dict[str, Any], out_key: Callable[[str], str], form: _Form) -> None:
         """Drop nulls that were not given as ``null``, and (for parsed data) every field
         that was not given."""
-        parsed = self._parsed
+        parsed = form.parsed
         set_keys = {self._alias_of.get(n, n) for n in self.model_fields_set}
         for key in list(self._alias_of.values()):
             k = out_key(key)
             if k not in data:
                 continue
-            if (data[k] is None and key not in self._nulls) or (parsed and key not in set_keys):
+            if (data[k] is None and key not in form.nulls) or (parsed and key not in set_keys):
                 del data[k]
 
-    def _restore_lexical(self, data: dict[str, Any], out_key: Callable[[str], str]) -> None:
+    def _restore_lexical(
+        self, data: dict[str, Any], out_key: Callable[[str], str], form: _Form
+    ) -> None:
         """Give back the parsed text of each date-time whose value is unchanged."""
-        for key, (parsed_value, text) in self._lexical.items():
+        for key, (parsed_value, text) in form.lexical.items():
             k = out_key(key)
             if k in data and getattr(self, self._datetime_keys[key]) == parsed_value:
                 data[k] = text
 
-    def _restore_shapes(self, data: dict[str, Any], out_key: Callable[[str], str]) -> None:
+    def _restore_shapes(
+        self, data: dict[str, Any], out_key: Callable[[str], str], form: _Form
+    ) -> None:
         """Unwrap one-item lists given as a single value; wrap single types given as a
         one-item list."""
-        for key in self._singletons:
+        for key in form.singletons:
             k = out_key(key)
             value = data.get(k)
             if isinstance(value, list) and len(value) == 1:
                 data[k] = value[0]
-        for key in self._wrapped:
+        for key in form.wrapped:
             k = out_key(key)
             if k in data and not isinstance(data[k], list):
                 data[k] = [data[k]]

@@ -10,7 +10,9 @@ print. Text keeps its language (a ``lang`` attribute per language of a language 
 ``@language``-tagged value); markdown (criteria, evidence, feedback) is rendered in safe
 mode: no raw HTML, no images, links only to http, https and mailto URLs; only http(s) URLs
 become links. The templates take their words through ``_()`` (jinja2's i18n extension,
-with null translations for now); credential content never goes through ``_()``.
+with the catalog of the reader's language, :mod:`~openmicrocred.present.i18n`); the words
+about a verification come from :mod:`~openmicrocred.present.words`; credential content
+never goes through ``_()``.
 
 The style is one inline ``<style>`` allowed by its hash (:func:`style_source`), so the pages
 work under a strict Content-Security-Policy (:func:`content_security_policy`).
@@ -19,10 +21,8 @@ work under a strict Content-Security-Policy (:func:`content_security_policy`).
 from __future__ import annotations
 
 import base64
-import gettext
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,9 +33,11 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .._json import as_list
-from .._time import parse_datetime
 from ..verification.display import credential_display
 from ..verification.report import CredentialDisplay, VerificationReport
+from . import words
+from .i18n import LANGUAGE_NAMES, LANGUAGES, Language, format_when
+from .words import human_type
 
 __all__ = [
     "STATIC_FILES",
@@ -43,6 +45,7 @@ __all__ = [
     "Download",
     "Link",
     "Piece",
+    "ProblemView",
     "Share",
     "badge_html",
     "content_security_policy",
@@ -56,6 +59,7 @@ __all__ = [
     "style_source",
     "verify_html",
     "when",
+    "with_language",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -64,9 +68,7 @@ STATIC_FILES = {"copy.js": "text/javascript; charset=utf-8"}
 """The files the service serves under ``/static/``, and their media types."""
 COPY_SCRIPT = "/static/copy.js"
 
-Translate = Callable[[str], str]
-_translations = gettext.NullTranslations()
-"""The words the Python side adds (month and type names); a catalog later."""
+ENGLISH = Language()
 
 # -- text from the credential --------------------------------------------------------------
 
@@ -162,99 +164,10 @@ def markdown(value: Any, lang: str | None = None) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def when(value: Any, translate: Translate = _translations.gettext) -> str | None:
-    """A date-time for people: ``3 December 2026, 14:05 UTC`` (a bare date without the
-    time); text that is no date is shown as it is."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        text += "T00:00:00Z"
-        with_time = False
-    else:
-        with_time = True
-    try:
-        moment = parse_datetime(text)
-    except ValueError:
-        return value
-    day = f"{moment.day} {translate(_MONTHS[moment.month - 1])} {moment.year}"
-    return f"{day}, {moment:%H:%M} UTC" if with_time else day
-
-
-_TYPE_WORDS = {
-    "MicroCredential": "Micro-credential",
-    "CoCurricular": "Co-curricular",
-    "GeneralEducationDevelopment": "General Education Development",
-    "OpenBadgeCredential": "Open Badge",
-    "AchievementCredential": "Open Badge",
-    "ClrCredential": "Comprehensive Learner Record",
-    "EndorsementCredential": "Endorsement",
-}
-_ACHIEVEMENT_TYPES = frozenset(
-    {
-        "Achievement",
-        "ApprenticeshipCertificate",
-        "Assessment",
-        "Assignment",
-        "AssociateDegree",
-        "Award",
-        "Badge",
-        "BachelorDegree",
-        "Certificate",
-        "CertificateOfCompletion",
-        "Certification",
-        "CommunityService",
-        "Competency",
-        "Course",
-        "CoCurricular",
-        "Degree",
-        "Diploma",
-        "DoctoralDegree",
-        "Fieldwork",
-        "GeneralEducationDevelopment",
-        "JourneymanCertificate",
-        "LearningProgram",
-        "License",
-        "Membership",
-        "ProfessionalDoctorate",
-        "QualityAssuranceCredential",
-        "MasterCertificate",
-        "MasterDegree",
-        "MicroCredential",
-        "ResearchDoctorate",
-        "SecondarySchoolDiploma",
-    }
-)
-
-
-def human_type(value: Any, translate: Translate = _translations.gettext) -> str | None:
-    """A type's name for people: ``MicroCredential`` -> ``Micro-credential``,
-    ``BachelorDegree`` -> ``Bachelor degree``, ``ext:OnlineCourse`` -> ``Online course``.
-    Only the terms of the specification are translated."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    known = value in _ACHIEVEMENT_TYPES or value in _TYPE_WORDS
-    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value.removeprefix("ext:")).split()
-    words = _TYPE_WORDS.get(value) or " ".join(
-        w if n == 0 else w.lower() for n, w in enumerate(split)
-    )
-    return translate(words) if known else words or value
+def when(value: Any, lang: str = "en", time_zone: str | None = None) -> str | None:
+    """A date-time for people, in ``lang`` and its time zone (see
+    :func:`~openmicrocred.present.i18n.format_when`): ``3 December 2026, 14:05 UTC``."""
+    return format_when(value, lang, time_zone)
 
 
 # -- the badge, as the templates see it ----------------------------------------------------
@@ -359,17 +272,19 @@ def _str(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _kind(display: CredentialDisplay, translate: Translate) -> str:
-    achievement_type = human_type(display.achievement.get("achievementType"), translate)
+def _kind(display: CredentialDisplay, lang: Language) -> str:
+    achievement_type = human_type(display.achievement.get("achievementType"), lang._)
     if achievement_type:
         return achievement_type
     for t in display.type:
-        if t in _TYPE_WORDS:
-            return translate(_TYPE_WORDS[t])
-    return translate("Verifiable credential")
+        if t in words.CREDENTIAL_TYPES:
+            return lang._(words.CREDENTIAL_TYPES[t])
+    return lang._(words.N_("Verifiable credential"))
 
 
-def _people(d: CredentialDisplay) -> tuple[Person, Person | None, str | None, Person | None]:
+def _people(
+    d: CredentialDisplay, lang: Language
+) -> tuple[Person, Person | None, str | None, Person | None]:
     issuer = Person(
         pieces(d.issuer.get("name")), _str(d.issuer.get("id")), web_link(d.issuer.get("url"))
     )
@@ -380,14 +295,14 @@ def _people(d: CredentialDisplay) -> tuple[Person, Person | None, str | None, Pe
     if recipient is None:
         kinds = [i.get("identityType") for i in as_list(subject.get("identifier"))]
         kinds = [k for k in kinds if isinstance(k, str)]
-        note = human_type(kinds[0]).lower() if kinds else None  # type: ignore[union-attr]
+        note = human_type(kinds[0], lang._) if kinds else None
     source = _obj(subject.get("source"))
     assessor = Person(pieces(source.get("name")), _str(source.get("id"))) if source else None
     return issuer, recipient, note, assessor
 
 
-def _dates(d: CredentialDisplay, translate: Translate) -> tuple[str | None, tuple[Moment, ...]]:
-    awarded = when(d.awarded_date or d.valid_from, translate)
+def _dates(d: CredentialDisplay, lang: Language) -> tuple[str | None, tuple[Moment, ...]]:
+    awarded = lang.when(d.awarded_date or d.valid_from)
     found: list[Moment] = []
     candidates: list[tuple[Any, Any]] = [
         ("awarded", d.awarded_date),
@@ -397,13 +312,13 @@ def _dates(d: CredentialDisplay, translate: Translate) -> tuple[str | None, tupl
         ("activity_end", d.subject.get("activityEndDate")),
     ]
     for kind, value in candidates:
-        shown = when(value, translate)
+        shown = lang.when(value)
         if shown:
             found.append(Moment(kind, shown))
     return awarded, tuple(found)
 
 
-def _results(d: CredentialDisplay, translate: Translate) -> tuple[Result, ...]:
+def _results(d: CredentialDisplay, lang: Language) -> tuple[Result, ...]:
     results = []
     for r in d.results:
         level = _obj(r.get("achievedLevel"))
@@ -413,7 +328,7 @@ def _results(d: CredentialDisplay, translate: Translate) -> tuple[Result, ...]:
                 achieved=pieces(level.get("name")),
                 points=_str(level.get("points")),
                 required=pieces(r.get("requiredLevel")),
-                status=human_type(r.get("status"), translate),
+                status=human_type(r.get("status"), lang._),
                 value=_str(r.get("value")),
             )
         )
@@ -464,32 +379,32 @@ def badge_view(
     d: CredentialDisplay,
     *,
     image: str | None = None,
-    translate: Translate = _translations.gettext,
+    lang: Language = ENGLISH,
 ) -> Badge:
     """The badge as the templates show it; ``image`` when it carries none of its own."""
     a = d.achievement
-    lang = _lang(a.get("inLanguage"))
+    content = _lang(a.get("inLanguage"))  # the credential's own language
     criteria = _obj(a.get("criteria"))
-    issuer, recipient, note, assessor = _people(d)
-    awarded, dates = _dates(d, translate)
+    issuer, recipient, note, assessor = _people(d, lang)
+    awarded, dates = _dates(d, lang)
     return Badge(
         id=d.id,
-        kind=_kind(d, translate),
-        title=pieces(d.name or a.get("name"), lang),
-        description=pieces(d.description, lang),
+        kind=_kind(d, lang),
+        title=pieces(d.name or a.get("name"), content),
+        description=pieces(d.description, content),
         image=data_image(d) or image,
-        lang=lang,
-        achievement_name=pieces(a.get("name"), lang),
-        achievement_type=human_type(a.get("achievementType"), translate),
+        lang=content,
+        achievement_name=pieces(a.get("name"), content),
+        achievement_type=human_type(a.get("achievementType"), lang._),
         achievement_code=_str(a.get("humanCode")),
-        achievement_description=pieces(a.get("description"), lang),
-        field_of_study=pieces(a.get("fieldOfStudy"), lang),
-        criteria=markdown(criteria.get("narrative"), lang),
+        achievement_description=pieces(a.get("description"), content),
+        field_of_study=pieces(a.get("fieldOfStudy"), content),
+        criteria=markdown(criteria.get("narrative"), content),
         criteria_link=web_link(criteria.get("id")),
         alignments=_alignments(a),
-        results=_results(d, translate),
-        evidence=_evidence(d, lang),
-        feedback=markdown(d.feedback, lang),
+        results=_results(d, lang),
+        evidence=_evidence(d, content),
+        feedback=markdown(d.feedback, content),
         assessor=assessor,
         issuer=issuer,
         recipient=recipient,
@@ -505,69 +420,81 @@ def badge_view(
 
 @dataclass(frozen=True)
 class CheckRow:
+    """One check: its name and a plain sentence, with the technical detail (the check's own
+    message, its code and JSON path) kept apart for the "details" column."""
+
     name: str
     status: str
+    sentence: str
     message: str
+    code: str
     path: str | None
     warning: bool
 
 
 @dataclass(frozen=True)
 class VerdictView:
-    """The verdict in plain words (the templates hold the words, keyed by ``verdict``)."""
+    """The verdict in plain words, in the reader's language."""
 
     verdict: str
-    tone: Literal["ok", "warn", "bad", "unknown"]
+    tone: words.Tone
+    headline: str
+    sentence: str
     trusted: bool
     """Whether the content is authentic (signed by the issuer, unaltered)."""
     signer: str | None
+    """Who signed it, in plain words (no DID)."""
+    signer_key: str | None
+    """The key it was signed with (a DID URL or controller document): a detail."""
     checked_at: str | None
     reasons: tuple[str, ...]
     checks: tuple[CheckRow, ...]
 
 
-_TONES: dict[str, Literal["ok", "warn", "bad", "unknown"]] = {
-    "verified": "ok",
-    "revoked": "warn",
-    "suspended": "warn",
-    "expired": "warn",
-    "not_yet_valid": "warn",
-    "recipient_mismatch": "warn",
-    "untrusted_issuer": "warn",
-    "tampered": "bad",
-    "invalid": "bad",
-    "unsigned": "bad",
-    "unverifiable": "unknown",
-}
 MAX_REASONS = 5
 
 
-def verdict_view(
-    report: VerificationReport | None, translate: Translate = _translations.gettext
-) -> VerdictView:
-    """The verdict of ``report`` (``None``: not checked)."""
-    if report is None:
-        return VerdictView("unchecked", "unknown", False, None, None, (), ())
-    tone = _TONES.get(report.verdict.value, "unknown")
-    blocking = [f"{c.name}: {c.message}" for c in report.checks if c.blocking]
-    checks = tuple(
+def _rows(report: VerificationReport, lang: Language) -> tuple[CheckRow, ...]:
+    return tuple(
         CheckRow(
-            c.name,
-            c.status.value,
-            c.message,
-            c.path,
-            c.severity == "warning" and c.status.value == "failed",
+            name=words.check_name(c.name, lang._),
+            status=c.status.value,
+            sentence=words.check_sentence(c, lang._),
+            message=c.message,
+            code=c.code,
+            path=c.path,
+            warning=c.severity == "warning" and c.status.value == "failed",
         )
         for c in report.checks
     )
+
+
+def verdict_view(report: VerificationReport | None, lang: Language = ENGLISH) -> VerdictView:
+    """The verdict of ``report`` (``None``: not checked)."""
+    if report is None:
+        headline, sentence = words.verdict_words(words.UNCHECKED, lang._)
+        return VerdictView(
+            words.UNCHECKED, "unknown", headline, sentence, False, None, None, None, (), ()
+        )
+    verdict = report.verdict.value if report.verdict.value in words.TONES else "unverifiable"
+    tone = words.TONES[verdict]
+    headline, sentence = words.verdict_words(verdict, lang._)
+    signer = None
+    if report.signer is not None:
+        issuer = report.display.issuer.get("name") if report.display else None
+        name = plain(pieces(issuer)) or None
+        signer = words.signer_sentence(report.signer, name, lang._)
     return VerdictView(
-        verdict=report.verdict.value if report.verdict.value in _TONES else "unverifiable",
+        verdict=verdict,
         tone=tone,
+        headline=headline,
+        sentence=sentence,
         trusted=tone in ("ok", "warn"),
-        signer=report.signer.statement if report.signer else None,
-        checked_at=when(report.checked_at, translate),
-        reasons=tuple(blocking[:MAX_REASONS]),
-        checks=checks,
+        signer=signer,
+        signer_key=report.signer.verification_method if report.signer else None,
+        checked_at=lang.when(report.checked_at),
+        reasons=tuple(words.plain_reasons(report.checks, lang._)[:MAX_REASONS]),
+        checks=_rows(report, lang),
     )
 
 
@@ -604,11 +531,25 @@ class OpenGraph:
 class ProblemView:
     status: int
     detail: str
+    """What is wrong, in plain words (in the reader's language)."""
+    technical: str | None = None
+    """The error's own text (shown under "details")."""
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A link of the language switcher."""
+
+    code: str
+    name: str
+    href: str
+    current: bool
 
 
 @cache
-def environment() -> jinja2.Environment:
-    """The templates' environment: autoescaped, strict, with ``_()`` (null translations)."""
+def environment(lang: str = "en") -> jinja2.Environment:
+    """The templates' environment for ``lang``: autoescaped, strict, with ``_()`` from the
+    language's catalog (one environment per language, so that renders never share one)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -616,8 +557,30 @@ def environment() -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        Language(_language_code(lang)).gettext, newstyle=True
+    )
     return env
+
+
+def _language_code(lang: str) -> Literal["en", "th"]:
+    return "th" if lang == "th" else "en"
+
+
+def with_language(path: str, code: str) -> str:
+    """``path`` (with or without a query) with ``lang=code`` added to its query."""
+    return f"{path}{'&' if '?' in path else '?'}lang={code}"
+
+
+def switcher(here: str | None, lang: Language) -> tuple[Switch, ...]:
+    """The language switcher's links to this page (``here``: its path and query, without
+    ``lang``); none for a page that is not served (a stand-alone file)."""
+    if here is None:
+        return ()
+    return tuple(
+        Switch(code, LANGUAGE_NAMES[code], with_language(here, code), code == lang.code)
+        for code in LANGUAGES
+    )
 
 
 @cache
@@ -654,12 +617,25 @@ def static_file(name: str) -> tuple[bytes, str] | None:
     return None if media_type is None else ((STATIC / name).read_bytes(), media_type)
 
 
-def _render(template: str, *, service: bool, script: str | None = None, **context: Any) -> str:
+def _render(
+    template: str,
+    *,
+    lang: Language,
+    service: bool,
+    here: str | None = None,
+    script: str | None = None,
+    **context: Any,
+) -> str:
+    def url(path: str) -> str:  # a link to another page keeps a language asked for
+        return with_language(path, lang.code) if lang.chosen else path
+
     return (
-        environment()
+        environment(lang.code)
         .get_template(template)
         .render(
-            lang="en",
+            lang=lang.code,
+            languages=switcher(here if service else None, lang),
+            url=url,
             style=Markup(style_source()),  # noqa: S704 (the package's own CSS)
             meta_csp=None if service else static_policy(),
             service=service,
@@ -677,8 +653,8 @@ def _display(
     return credential_display(credential) if credential is not None else None
 
 
-def _open_graph(badge: Badge, image: str, url: str) -> OpenGraph:
-    title = plain(badge.title) or plain(badge.achievement_name) or "Badge"
+def _open_graph(badge: Badge, image: str, url: str, lang: Language) -> OpenGraph:
+    title = plain(badge.title) or plain(badge.achievement_name) or lang._(words.N_("Badge"))
     issuer = plain(badge.issuer.name)
     description = plain(badge.description or badge.achievement_description)
     if len(description) > 200:
@@ -694,6 +670,8 @@ def badge_html(
     image: str | None = None,
     og_image: str | None = None,
     service: bool = False,
+    lang: Language = ENGLISH,
+    here: str | None = None,
 ) -> str:
     """The badge page. The badge shown is ``report.display`` (what was signed); only
     without a report is it read from ``credential`` (and then said to be unchecked).
@@ -702,21 +680,25 @@ def badge_html(
     :param og_image: with ``share.page_url``: Open Graph and Twitter tags pointing there.
     :param service: served (the policy comes as a header; the copy-link script runs),
         rather than a stand-alone file (a ``<meta>`` policy; nothing loads).
+    :param lang: the reader's language and time zone.
+    :param here: the page's path and query (served pages: the language switcher's links).
     """
     display = _display(report, credential)
-    badge = badge_view(display, image=image) if display is not None else None
+    badge = badge_view(display, image=image, lang=lang) if display is not None else None
     og = None
     if badge is not None and og_image and share.page_url:
-        og = _open_graph(badge, og_image, share.page_url)
+        og = _open_graph(badge, og_image, share.page_url, lang)
     title = plain(badge.title) if badge is not None else ""
     qr = share.qr_svg.decode("utf-8").split("?>", 1)[-1] if share.qr_svg else None
     return _render(
         "badge.html.j2",
+        lang=lang,
         service=service,
+        here=here,
         script=COPY_SCRIPT if service and share.page_url else None,
-        page_title=title or "Badge",
+        page_title=title or lang._(words.N_("Badge")),
         og=og,
-        verdict=verdict_view(report),
+        verdict=verdict_view(report, lang),
         badge=badge,
         share=share,
         verify_link=web_link(share.verify_url),
@@ -727,26 +709,30 @@ def badge_html(
 def verify_html(
     *,
     report: VerificationReport | None = None,
-    problem: tuple[int, str] | None = None,
+    problem: ProblemView | None = None,
     badge_page: str | None = None,
     fetch_enabled: bool = False,
     max_upload: int = 1_000_000,
+    lang: Language = ENGLISH,
+    here: str = "/verify",
 ) -> str:
     """The verification page: the form, and the verdict on what was given (or the
-    ``problem`` with it: status and plain words)."""
+    ``problem`` with it, in plain words)."""
     display = report.display if report is not None else None
     return _render(
         "verify.html.j2",
+        lang=lang,
         service=True,
-        problem=ProblemView(*problem) if problem else None,
-        verdict=verdict_view(report) if report is not None else None,
-        badge=badge_view(display) if display is not None else None,
+        here=here,
+        problem=problem,
+        verdict=verdict_view(report, lang) if report is not None else None,
+        badge=badge_view(display, lang=lang) if display is not None else None,
         badge_page=badge_page,
         fetch_enabled=fetch_enabled,
         max_upload=f"{max_upload / 1_000_000:g} MB",
     )
 
 
-def problem_html(status: int, detail: str) -> str:
+def problem_html(problem: ProblemView, lang: Language = ENGLISH, here: str | None = None) -> str:
     """A page that names a problem in plain words."""
-    return _render("problem.html.j2", service=True, problem=ProblemView(status, detail))
+    return _render("problem.html.j2", lang=lang, service=True, here=here, problem=problem)

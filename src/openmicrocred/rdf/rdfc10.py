@@ -11,10 +11,9 @@ import hashlib
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..errors import CanonicalizationError
-from .nquads import Quad, Term, serialize_nquad
+from .nquads import Quad, serialize_nquad, serialize_term
 
 __all__ = ["DEFAULT_MAX_CALLS", "CanonicalizationResult", "canonicalize"]
 
@@ -79,10 +78,29 @@ class _State:
         self.calls = 0
         self.quads = list(dict.fromkeys(quads))  # a dataset is a set of quads
         self.bnode_quads: dict[str, list[Quad]] = {}
+        # The N-Quads line of each quad without blank nodes (most of a credential's), and
+        # of each other quad its pieces: the serialized term, or for a blank node its label
+        # (serialized later, masked or relabelled), so that no term is serialized twice.
+        self.ground: list[str] = []
+        self.pieces: dict[Quad, tuple[tuple[str, bool], ...]] = {}
         for quad in self.quads:
-            for term in (quad.subject, quad.object, quad.graph):
+            s, p, o, g = quad
+            if (
+                s[0] != "blank"
+                and p[0] != "blank"
+                and o[0] != "blank"
+                and (g is None or g[0] != "blank")
+            ):
+                self.ground.append(serialize_nquad(quad))
+                continue
+            for term in (s, o, g):
                 if term is not None and term[0] == "blank":
                     self.bnode_quads.setdefault(term[1], []).append(quad)
+            self.pieces[quad] = tuple(
+                (t[1], True) if t[0] == "blank" else (serialize_term(t), False)
+                for t in quad
+                if t is not None
+            )
         self.canonical = _IdentifierIssuer("c14n")
         self.first_degree_cache: dict[str, str] = {}
 
@@ -94,10 +112,15 @@ class _State:
         cached = self.first_degree_cache.get(reference)
         if cached is not None:
             return cached
-        lines = []
-        for quad in self.bnode_quads[reference]:
-            s, p, o, g = (_mask(t, reference) for t in quad)
-            lines.append(serialize_nquad(Quad(s, p, o, g)))
+        pieces = self.pieces
+        lines = [
+            " ".join(
+                ("_:a" if text == reference else "_:z") if blank else text
+                for text, blank in pieces[quad]
+            )
+            + " .\n"
+            for quad in self.bnode_quads[reference]
+        ]
         lines.sort()
         result = self.hash("".join(lines))
         self.first_degree_cache[reference] = result
@@ -246,32 +269,15 @@ class _State:
             for _, issuer in sorted(results, key=lambda r: r[0]):
                 for existing in issuer.issued:
                     self.canonical.issue(existing)
-        relabel = self._relabel
-        relabelled = sorted(
-            serialize_nquad(
-                Quad(
-                    relabel(q.subject),
-                    relabel(q.predicate),
-                    relabel(q.object),
-                    relabel(q.graph) if q.graph is not None else None,
-                )
-            )
-            for q in self.quads
-        )
+        issued = self.canonical.issued
+        relabelled = self.ground + [
+            " ".join("_:" + issued[text] if blank else text for text, blank in pieces) + " .\n"
+            for pieces in self.pieces.values()
+        ]
+        relabelled.sort()
         # A dataset is a set: identical quads appear once.
         lines = [line for i, line in enumerate(relabelled) if i == 0 or line != relabelled[i - 1]]
         return CanonicalizationResult("".join(lines), dict(self.canonical.issued), self.calls)
-
-    def _relabel(self, term: Term) -> Term:
-        if term[0] == "blank":
-            return ("blank", self.canonical.issued[term[1]])
-        return term
-
-
-def _mask(term: Any, reference: str) -> Any:
-    if term is not None and term[0] == "blank":
-        return ("blank", "a" if term[1] == reference else "z")
-    return term
 
 
 def canonicalize(

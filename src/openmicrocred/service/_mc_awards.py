@@ -7,6 +7,7 @@ import copy
 import json
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -14,12 +15,14 @@ from ..bake import bake
 from ..errors import OpenMicrocredError, WorkflowError
 from ..issuance import issue
 from ..microcredential import AwardedBadge, award
-from ..present import badge_png, badge_svg, qr_png
+from ..present import qr_png
+from ..present.images import credential_badge
 from ..storage import MicrocredentialStore, StoreConflictError
 from ..storage.microcredentials import StoredAward, StoredEnrolment
 from ._mc_common import Actor, ApiProblemError, now_text
 from ._mc_definitions import load, workflow_model
 from ._mc_journey import learner_record, load_enrolment
+from ._wallet import offer_links, open_offer
 from .issuers import IssuerState
 from .state import ServiceState, UnknownIssuerError
 
@@ -49,8 +52,16 @@ def _links(base: str, badge_id: str) -> dict[str, str]:
     return links
 
 
+@dataclass(frozen=True)
+class OfferedAward(StoredAward):
+    """A new award with its wallet offer's links (the one "add to wallet" link and QR)."""
+
+    wallet: dict[str, Any] | None = None
+
+
 def award_json(stored: StoredAward, base: str) -> dict[str, Any]:
-    """The award as the API answers it, with the badge as the VC-API hands it out."""
+    """The award as the API answers it, with the badge as the VC-API hands it out (and,
+    when it was just made, its "add to wallet" offer)."""
     secured: dict[str, Any] = stored.credential
     if stored.format == "jwt":
         secured = {
@@ -68,6 +79,7 @@ def award_json(stored: StoredAward, base: str) -> dict[str, Any]:
         "awardedAt": stored.awarded_at,
         "verifiableCredential": secured,
         "links": _links(base, stored.badge_id),
+        **({"wallet": stored.wallet} if isinstance(stored, OfferedAward) else {}),
     }
 
 
@@ -155,7 +167,8 @@ def make_award(
         db.record_award(stored, then=keep)
     except StoreConflictError as exc:
         raise ApiProblemError(409, str(exc), **exc.extra) from None
-    return stored
+    offer, _ = open_offer(state, stored.badge_id, issuer.issuer_id)  # one offer per award
+    return OfferedAward(**vars(stored), wallet=offer_links(state, offer))
 
 
 def _title(stored: StoredAward) -> tuple[str, str]:
@@ -176,10 +189,9 @@ def rendition(stored: StoredAward, fmt: str, base: str) -> tuple[bytes, str, str
     if fmt == "jwt":
         return stored.jwt.encode("ascii"), "application/vc+jwt", "jwt"
     if fmt == "png":
-        return bake(badge_png(256), carrier), "image/png", "png"
+        return bake(credential_badge(carrier, size=256), carrier), "image/png", "png"
     if fmt == "svg":
-        name, by = _title(stored)
-        return bake(badge_svg(name, by), carrier), "image/svg+xml", "svg"
+        return bake(credential_badge(carrier, format="svg"), carrier), "image/svg+xml", "svg"
     return qr_png(verify_url(base, stored.badge_id)), "image/png", "qr.png"
 
 

@@ -15,7 +15,10 @@ from starlette.exceptions import HTTPException
 
 from .._version import __version__
 from .dids import router as dids_router
+from .exchanges import router as exchanges_router
 from .microcredentials import router as microcredentials_router
+from .oid4vci import FORM_PATHS as WALLET_FORM_PATHS
+from .oid4vci import router as oid4vci_router
 from .pages import PAGE_FORM_PATHS, browser_redirect
 from .pages import router as pages_router
 from .problems import BodyGuard, json_path, problem
@@ -25,6 +28,7 @@ from .security import router as token_router
 from .settings import Settings
 from .state import ServiceState
 from .vcapi import router
+from .wallet import router as wallet_router
 
 __all__ = ["SETTINGS_ENV", "app_from_environment", "create_app"]
 
@@ -33,6 +37,7 @@ SETTINGS_ENV = "OPENMICROCRED_SERVICE_SETTINGS"
 JSON) to worker processes: see :func:`app_from_environment`."""
 OPEN_PATHS = frozenset(
     {"/credentials/verify", "/presentations/verify", TOKEN_PATH, "/verify", "/badges/"}
+    | {"/oid4vci/token", "/exchanges/"}  # wallets: the PIN and DID authentication
 )
 """The open endpoints that do work for anyone: rate-limited per client address (a path
 ending in ``/`` is a prefix)."""
@@ -92,12 +97,17 @@ def create_app(
     app.include_router(router)
     app.include_router(microcredentials_router)
     app.include_router(pages_router)
+    app.include_router(oid4vci_router)
+    app.include_router(exchanges_router)
+    app.include_router(wallet_router)
     app.include_router(dids_router)  # last: its /{path}/did.json must not shadow others
     app.add_exception_handler(RequestValidationError, _validation_problem)
     app.add_exception_handler(HTTPException, _http_problem)
     app.add_exception_handler(Exception, _internal_problem)
     app.add_middleware(
-        BodyGuard, max_bytes=settings.max_body_bytes, form_paths=PAGE_FORM_PATHS | {TOKEN_PATH}
+        BodyGuard,
+        max_bytes=settings.max_body_bytes,
+        form_paths=PAGE_FORM_PATHS | WALLET_FORM_PATHS | {TOKEN_PATH},
     )
     if settings.rate_limit_per_s > 0:
         buckets = TokenBuckets(settings.rate_limit_per_s, settings.rate_limit_burst)

@@ -1,4 +1,5 @@
-"""OAuth2 clients and their access tokens (RFC 6749 client credentials), kept in SQLite.
+"""OAuth2 clients and their access tokens (RFC 6749 client credentials), kept in the
+service's database (a SQLite file, or PostgreSQL shared by every worker and host).
 
 A client is an id, a secret and the scopes it may ask for. The secret is shown once, when
 the client is created, and stored as an scrypt hash with a salt of its own; an access token
@@ -13,13 +14,13 @@ import hashlib
 import hmac
 import os
 import secrets
-import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager, suppress
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ..storage.backend import Database, SQLiteDatabase, open_database
 
 __all__ = ["CLIENTS_FILE", "KNOWN_SCOPES", "SCOPES", "Client", "ClientStore", "Grant"]
 
@@ -44,19 +45,22 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
-    salt BLOB NOT NULL,
-    secret_hash BLOB NOT NULL,
+    salt {blob} NOT NULL,
+    secret_hash {blob} NOT NULL,
     scopes TEXT NOT NULL,
-    created REAL NOT NULL,
-    revoked REAL
+    created {real} NOT NULL,
+    revoked {real}
 );
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY,
     client_id TEXT NOT NULL REFERENCES clients(id),
     scopes TEXT NOT NULL,
-    expires REAL NOT NULL
+    expires {real} NOT NULL
 );
+CREATE INDEX IF NOT EXISTS tokens_expires ON tokens (expires)
 """
+MIGRATIONS = (_SCHEMA,)
+"""The numbered schema steps (``schema_version`` component ``clients``)."""
 
 
 @dataclass(frozen=True)
@@ -99,47 +103,31 @@ def check_scopes(scopes: Sequence[str]) -> tuple[str, ...]:
 
 
 class ClientStore:
-    """The clients and tokens of one data directory (``clients.sqlite``, mode 0600).
+    """The clients and tokens of a service: ``clients.sqlite`` (mode 0600) in its data
+    directory, a storage URL, or an open database.
 
     :param clock: seconds since the epoch (``time.time``); tests pass their own to expire
         tokens.
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
-        self.path = Path(path)
+    def __init__(
+        self, where: Path | str | Database, *, clock: Callable[[], float] = time.time
+    ) -> None:
         self.clock = clock
-        self._local = threading.local()
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not self.path.exists():
-            # Several worker processes may start at once: the one that loses the race
-            # finds the file made.
-            with suppress(FileExistsError):
-                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        self.path.chmod(0o600)
-        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
-            # WAL (kept in the file): readers in one process never wait for a writer in
-            # another; the busy timeout makes writers queue rather than fail.
-            db.execute("PRAGMA journal_mode=WAL")
-        with self._db() as db:
-            db.executescript(_SCHEMA)
+        self._store = open_database(where) if isinstance(where, str | os.PathLike) else where
+        if isinstance(self._store, SQLiteDatabase):
+            self.path = self._store.path
+            self.path.chmod(0o600)
+        self._store.migrate("clients", MIGRATIONS)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection (the service calls from several threads), in one
-        transaction: committed when the block ends, rolled back if it raises."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            self._local.db = db
-        with db:
-            yield db
+    def _db(self) -> Any:
+        """A write transaction (context manager): committed when the block ends, rolled
+        back if it raises."""
+        return self._store.transaction()
 
     def close(self) -> None:
-        """Close this thread's connection."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        """Close this thread's connection (SQLite) or the idle ones (PostgreSQL)."""
+        self._store.close()
 
     def add(self, scopes: Sequence[str], name: str = "") -> tuple[Client, str]:
         """A new client and its secret (shown to the caller once, stored hashed)."""
@@ -160,10 +148,10 @@ class ClientStore:
 
     def clients(self) -> list[Client]:
         """Every client, revoked ones included, oldest first."""
-        with self._db() as db:
-            rows = db.execute(
+        with self._store.read() as db:
+            rows = db.all(
                 "SELECT id, name, scopes, created, revoked FROM clients ORDER BY created, id"
-            ).fetchall()
+            )
         return [Client(r[0], r[1], tuple(r[2].split()), r[3], r[4]) for r in rows]
 
     def revoke(self, client_id: str) -> bool:
@@ -182,13 +170,13 @@ class ClientStore:
     def authenticate(self, client_id: str, secret: str) -> Client | None:
         """The active client whose id and secret these are, or ``None``. The KDF runs even
         for an unknown id, so the answer takes as long either way."""
-        with self._db() as db:
-            row = db.execute(
+        with self._store.read() as db:
+            row = db.one(
                 "SELECT name, salt, secret_hash, scopes, created, revoked FROM clients"
                 " WHERE id = ?",
                 (client_id,),
-            ).fetchone()
-        salt, expected = (row[1], row[2]) if row else (_DUMMY_SALT, b"")
+            )
+        salt, expected = (bytes(row[1]), bytes(row[2])) if row else (_DUMMY_SALT, b"")
         matches = hmac.compare_digest(_hash_secret(secret, salt), expected)
         if row is None or not matches or row[5] is not None:
             return None
@@ -208,13 +196,13 @@ class ClientStore:
 
     def grant(self, token: str) -> Grant | None:
         """What an unexpired token of an active client allows, or ``None``."""
-        with self._db() as db:
-            row = db.execute(
+        with self._store.read() as db:
+            row = db.one(
                 "SELECT t.client_id, t.scopes, t.expires FROM tokens t"
                 " JOIN clients c ON c.id = t.client_id"
                 " WHERE t.token_hash = ? AND c.revoked IS NULL",
                 (_token_hash(token),),
-            ).fetchone()
+            )
         if row is None or row[2] <= self.clock():
             return None
         return Grant(row[0], frozenset(row[1].split()))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -12,10 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..did.keyring import KeyRing
 from ..did.web import did_web_document, did_web_url
 from ..errors import InputError
 from ..keys import Ed25519Key, load_private_key
-from ..status import SQLiteStatusRegistry, StatusEntry, publish
+from ..status import SQLiteStatusRegistry, StatusEntry
+from ..status.publish import publish_stored, write_atomically
+from ..status.registry import SQLStatusRegistry
 from .settings import IssuerSettings
 
 __all__ = ["IssuerState", "StatusFile"]
@@ -77,25 +79,46 @@ class IssuerState:
     """
 
     def __init__(
-        self, settings: IssuerSettings, folder: Path, *, status_base_url: str, ttl_ms: int
+        self,
+        settings: IssuerSettings,
+        folder: Path,
+        *,
+        status_base_url: str,
+        ttl_ms: int,
+        registry: SQLStatusRegistry | None = None,
     ) -> None:
         self.settings = settings
         self.name = settings.name
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.folder = folder
-        self.key = _load_key(settings, folder)
-        self.issuer_id: str = settings.id or self.key.did
+        # A key ring (after `openmicrocred keys rotate`) decides the key, id and method.
+        self.keyring = KeyRing.load(folder) if KeyRing.exists(folder) else None
+        self.key = self.keyring.signing_key(folder) if self.keyring else _load_key(settings, folder)
+        self.issuer_id: str = settings.id or (
+            self.keyring.controller if self.keyring else self.key.did
+        )
+        if self.keyring is not None and self.keyring.controller != self.issuer_id:
+            raise InputError(
+                f"issuer {settings.name}: its key ring is for {self.keyring.controller}, "
+                f"not {self.issuer_id}"
+            )
         if self.issuer_id.startswith("did:web:"):
             did_web_url(self.issuer_id)  # raises ResolutionError for a malformed did:web
-        self.verification_method: str = settings.verification_method or _default_method(
-            self.issuer_id, self.key
+        self.verification_method: str = (
+            self.keyring.verification_method
+            if self.keyring
+            else settings.verification_method or _default_method(self.issuer_id, self.key)
         )
         self.lists_dir = folder / LISTS_DIR
         self.lists_dir.mkdir(exist_ok=True)
-        self.registry = SQLiteStatusRegistry(folder / REGISTRY_FILE, base_url=status_base_url)
+        self.registry: SQLStatusRegistry = registry or SQLiteStatusRegistry(
+            folder / REGISTRY_FILE, base_url=status_base_url
+        )
         self._ttl_ms = ttl_ms
         self._publish_lock = threading.Lock()
         self._publish_file = folder / PUBLISH_LOCK
+        if self.keyring is not None:
+            self._republish_if_rotated()
 
     @property
     def profile(self) -> dict[str, Any]:
@@ -106,41 +129,55 @@ class IssuerState:
         """The ``did.json`` to serve for a did:web issuer (``None`` for others)."""
         if not self.issuer_id.startswith("did:web:"):
             return None
+        if self.keyring is not None:
+            return self.keyring.did_document()  # every published key, old ones too
         fragment = self.verification_method.partition("#")[2] or None
         public = self.key.public_key
         return did_web_document(
             self.issuer_id, [public], fragments=[fragment] if fragment else None
         )
 
-    def publish(self) -> None:
-        """Sign and write every status list (after a change)."""
+    def _republish_if_rotated(self) -> None:
+        """Lists signed with an earlier key are signed again with the active one, so that
+        removing that key later does not break every credential's status check."""
+        method = self.verification_method.encode()
+        for url in self.published():
+            kept = self.registry.published(url)
+            if kept is not None and method not in kept.body:
+                self.publish(everything=True)
+                return
+
+    def publish(self, *, everything: bool = False) -> None:
+        """Sign the lists changed since their last publication (after a change;
+        ``everything``: every list, as after a key rotation), keep them in the registry by
+        version (what the service serves), and write a copy of each into ``lists_dir``."""
         with self._publish_lock, _file_lock(self._publish_file):
-            publish(
+            kept = publish_stored(
                 self.registry,
-                self.lists_dir,
                 self.key,
                 issuer=self.issuer_id,
                 verification_method=self.verification_method,
                 ttl_ms=self._ttl_ms,
+                everything=everything,
             )
+            names = self.published()
+            for found in kept:
+                write_atomically(self.lists_dir / names[found.url], found.body)
 
     def allocate(self, credential_id: str, purposes: Sequence[str]) -> list[StatusEntry]:
         """Status entries for a credential; publishes when a new list was started."""
         entries = self.registry.allocate(credential_id, purposes, messages=self.settings.messages)
-        known = {s.url: s.file_name for s in self.registry.lists()}
-        if any(not (self.lists_dir / known[e.list_url]).is_file() for e in entries):
+        if any(self.registry.published(e.list_url) is None for e in entries):
             self.publish()
         return entries
 
     def status_file(self, name: str) -> StatusFile | None:
         """A published list by file name, or ``None``."""
-        if name not in {s.file_name for s in self.registry.lists()}:
+        url = next((u for u, n in self.published().items() if n == name), None)
+        found = self.registry.published(url) if url is not None else None
+        if found is None:
             return None
-        path = self.lists_dir / name
-        if not path.is_file():
-            return None
-        body = path.read_bytes()
-        return StatusFile(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        return StatusFile(found.body, found.etag)
 
     def published(self) -> dict[str, str]:
         """Each published list's URL and its file name."""

@@ -10,6 +10,10 @@ Verification is done on every request with the service's own verifier (its statu
 read locally), so a badge revoked a moment ago says REVOKED now. Every page carries a strict
 Content-Security-Policy and is never cached; bad input gets a 4xx page that names the
 problem in plain words.
+
+Every page is in the reader's language (docs/pages.md, "Languages"): ``?lang=th|en``
+first, then the ``Accept-Language`` header, else English; sent with ``Content-Language``
+and ``Vary: Accept-Language``, and with a switcher to the other language.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,9 +33,12 @@ from starlette.exceptions import HTTPException
 from .._time import parse_datetime
 from ..bake import bake, is_png, is_svg
 from ..errors import InputError
-from ..present import badge_png, linkedin_add_to_profile_url, qr_svg
+from ..present import linkedin_add_to_profile_url, qr_svg
+from ..present.i18n import LANGUAGES, Language, negotiate
+from ..present.images import credential_badge
 from ..present.pages import (
     Download,
+    ProblemView,
     Share,
     badge_html,
     content_security_policy,
@@ -41,6 +48,7 @@ from ..present.pages import (
     static_file,
     verify_html,
 )
+from ..present.words import N_
 from ..verification.report import CredentialDisplay, VerificationReport
 from ._mc_awards import verify_url
 from ._mc_common import service_state, store
@@ -52,6 +60,7 @@ __all__ = [
     "PAGE_FORM_PATHS",
     "browser_redirect",
     "page_headers",
+    "page_language",
     "router",
     "wants_html",
 ]
@@ -68,11 +77,19 @@ _FORMATS = {"json": "application/vc+ld+json", "png": "image/png", "jwt": "applic
 
 
 class PageProblemError(Exception):
-    """Bad input to a page: answered with a page naming the problem."""
+    """Bad input to a page: answered with a page naming the problem (``message``: a
+    catalog message, filled with ``values`` once translated)."""
 
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
+    def __init__(self, status: int, message: str, technical: str | None = None, **values: Any):
+        super().__init__(message % values if values else message)
+        self.status, self.message, self.technical, self.values = status, message, technical, values
+
+    def view(self, lang: Language) -> ProblemView:
+        """The problem in the reader's language."""
+        words = lang._(self.message)
+        return ProblemView(
+            self.status, words % self.values if self.values else words, self.technical
+        )
 
 
 # -- content negotiation and headers -------------------------------------------------------
@@ -108,9 +125,28 @@ def browser_redirect(request: Request) -> RedirectResponse | None:
     return RedirectResponse("/verify", status_code=303) if wants_html(request) else None
 
 
-def page_headers() -> dict[str, str]:
-    """The headers of every page."""
+def page_language(request: Request) -> Language:
+    """The reader's language: ``?lang=`` (then kept in the page's links), else the best
+    match for ``Accept-Language``, else English; times in that language's zone."""
+    asked = request.query_params.get("lang")
+    code = negotiate(asked, request.headers.get("accept-language"))
+    chosen = asked is not None and asked.strip().lower() in LANGUAGES
+    return Language(code, chosen=chosen)
+
+
+def _here(request: Request) -> str:
+    """The page's path and query, without ``lang`` (for the language switcher)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    # percent-encoded again (a badge id holds ':', maybe '?' or '#'), and never '//host'
+    path = "/" + quote(request.url.path.lstrip("/"), safe="/")
+    return path + (f"?{urlencode(query)}" if query else "")
+
+
+def page_headers(lang: str = "en") -> dict[str, str]:
+    """The headers of every page (``lang``: the language it is written in)."""
     return {
+        "Content-Language": lang,
+        "Vary": "Accept-Language",
         "Content-Security-Policy": content_security_policy(),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
@@ -119,12 +155,13 @@ def page_headers() -> dict[str, str]:
     }
 
 
-def _page(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(body, status_code=status, headers=page_headers())
+def _page(body: str, lang: Language, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=page_headers(lang.code))
 
 
-def _problem(status: int, detail: str) -> HTMLResponse:
-    return _page(problem_html(status, detail), status)
+def _problem(request: Request, problem: PageProblemError) -> HTMLResponse:
+    lang = page_language(request)
+    return _page(problem_html(problem.view(lang), lang, _here(request)), lang, problem.status)
 
 
 # -- what this service issued --------------------------------------------------------------
@@ -167,11 +204,33 @@ def _badge_path(credential_id: str) -> str:
     return f"/badges/{quote(credential_id, safe='')}"
 
 
-def _unknown(credential_id: str) -> str:
-    return f"This service has issued no badge with the id {credential_id!r}."
+def _unknown(credential_id: str) -> PageProblemError:
+    return PageProblemError(
+        404, N_("This service has issued no badge with the id %(id)s."), id=repr(credential_id)
+    )
 
 
 # -- /verify -------------------------------------------------------------------------------
+
+
+def _verify_page(
+    request: Request,
+    fetch: bool,
+    *,
+    status: int = 200,
+    problem: PageProblemError | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    lang = page_language(request)
+    body = verify_html(
+        problem=problem.view(lang) if problem else None,
+        fetch_enabled=fetch,
+        max_upload=MAX_UPLOAD_BYTES,
+        lang=lang,
+        here=_here(request),
+        **context,
+    )
+    return _page(body, lang, problem.status if problem else status)
 
 
 @router.get("/verify", response_class=HTMLResponse)
@@ -180,27 +239,18 @@ def verify_page(request: Request, id: Annotated[str | None, Query()] = None) -> 
     state = service_state(request)
     fetch = _fetching(state)
     if not id:
-        return _page(verify_html(fetch_enabled=fetch, max_upload=MAX_UPLOAD_BYTES))
+        return _verify_page(request, fetch)
     carrier = _lookup(request, id)
     if carrier is None:
-        body = verify_html(
-            problem=(404, _unknown(id)), fetch_enabled=fetch, max_upload=MAX_UPLOAD_BYTES
-        )
-        return _page(body, 404)
+        return _verify_page(request, fetch, problem=_unknown(id))
     report = _verify(state, carrier, id)
-    body = verify_html(
-        report=report,
-        badge_page=_badge_path(id),
-        fetch_enabled=fetch,
-        max_upload=MAX_UPLOAD_BYTES,
-    )
-    return _page(body)
+    return _verify_page(request, fetch, report=report, badge_page=_badge_path(id))
 
 
 def _form_kind(request: Request) -> str:
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        raise PageProblemError(415, "Send the form from this page (multipart/form-data).")
+        raise PageProblemError(415, N_("Send the form from this page (multipart/form-data)."))
     return media
 
 
@@ -218,11 +268,17 @@ def _file_field(form: FormData) -> UploadFile | None:
 
 async def _file_source(file: UploadFile) -> tuple[bytes, str]:
     data = await file.read(MAX_UPLOAD_BYTES + 1)
-    name = f"the file {file.filename or 'uploaded'}"
+    shown = file.filename or "uploaded"
+    name = f"the file {shown}"
     if len(data) > MAX_UPLOAD_BYTES:
-        raise PageProblemError(413, f"{name} is larger than {MAX_UPLOAD_BYTES} bytes.")
+        raise PageProblemError(
+            413,
+            N_("The file %(file)s is larger than %(size)s bytes."),
+            file=shown,
+            size=MAX_UPLOAD_BYTES,
+        )
     if not data:
-        raise PageProblemError(400, f"{name} is empty.")
+        raise PageProblemError(400, N_("The file %(file)s is empty."), file=shown)
     if not (is_png(data) or is_svg(data)):
         try:
             text = data.decode("utf-8").strip().lstrip("\ufeff")
@@ -230,7 +286,12 @@ async def _file_source(file: UploadFile) -> tuple[bytes, str]:
             text = ""
         if not (text.startswith("{") or _JWS.fullmatch(text)):
             raise PageProblemError(
-                415, f"{name} is not a badge: give a PNG or SVG badge image, or a JSON file."
+                415,
+                N_(
+                    "The file %(file)s is not a badge: give a PNG or SVG badge image, or a "
+                    "JSON file."
+                ),
+                file=shown,
             )
     return data, name
 
@@ -254,14 +315,14 @@ def _url_source(request: Request, url: str) -> tuple[dict[str, Any] | str, str]:
     if local is not None:
         carrier = _lookup(request, local)
         if carrier is None:
-            raise PageProblemError(404, _unknown(local))
+            raise _unknown(local)
         return carrier, local
     if not _fetching(state):
         raise PageProblemError(
-            400, "This service does not fetch URLs: download the badge and upload the file."
+            400, N_("This service does not fetch URLs: download the badge and upload the file.")
         )
     if not url.lower().startswith("https://"):
-        raise PageProblemError(400, "Only https:// URLs can be fetched.")
+        raise PageProblemError(400, N_("Only https:// URLs can be fetched."))
     return url, url
 
 
@@ -284,11 +345,11 @@ async def _source(request: Request, form: FormData) -> tuple[dict[str, Any] | st
     given = sum(1 for x in (text, url, file) if x)
     if given == 0:
         raise PageProblemError(
-            400, "Nothing to verify: paste a badge, choose a badge file or give its URL."
+            400, N_("Nothing to verify: paste a badge, choose a badge file or give its URL.")
         )
     if given > 1:
         raise PageProblemError(
-            400, "Give one badge at a time: pasted text, a file or a URL, not several."
+            400, N_("Give one badge at a time: pasted text, a file or a URL, not several.")
         )
     if file is not None:
         data, name = await _file_source(file)
@@ -297,7 +358,9 @@ async def _source(request: Request, form: FormData) -> tuple[dict[str, Any] | st
         return _url_source(request, url)
     data = text.encode("utf-8")  # bytes: never read as a file name on this server
     if len(data) > MAX_UPLOAD_BYTES:
-        raise PageProblemError(413, f"The pasted text is larger than {MAX_UPLOAD_BYTES} bytes.")
+        raise PageProblemError(
+            413, N_("The pasted text is larger than %(size)s bytes."), size=MAX_UPLOAD_BYTES
+        )
     return _unwrapped(data), "the pasted text"
 
 
@@ -309,8 +372,8 @@ async def _read_form(request: Request) -> tuple[dict[str, Any] | str | bytes, st
     except HTTPException as exc:  # the form parser's limits
         detail = str(exc.detail)
         if "maximum size" in detail or "exceeded" in detail.lower():
-            raise PageProblemError(413, f"The form is too large: {detail}") from None
-        raise PageProblemError(400, f"The form cannot be read: {detail}") from None
+            raise PageProblemError(413, N_("The form is too large."), technical=detail) from None
+        raise PageProblemError(400, N_("The form cannot be read."), technical=detail) from None
 
 
 @router.post("/verify", response_class=HTMLResponse)
@@ -322,26 +385,17 @@ async def verify_form(request: Request) -> HTMLResponse:
         source, name = await _read_form(request)
         report = await run_in_threadpool(_verify, state, source, name)
     except PageProblemError as exc:
-        body = verify_html(
-            problem=(exc.status, exc.detail), fetch_enabled=fetch, max_upload=MAX_UPLOAD_BYTES
-        )
-        return _page(body, exc.status)
+        return _verify_page(request, fetch, problem=exc)
     except InputError as exc:
-        body = verify_html(
-            problem=(400, f"This is not a badge that can be verified: {exc}"),
-            fetch_enabled=fetch,
-            max_upload=MAX_UPLOAD_BYTES,
+        problem = PageProblemError(
+            400, N_("This is not a badge that can be verified."), technical=str(exc)
         )
-        return _page(body, 400)
+        return _verify_page(request, fetch, problem=problem)
     shown = report.display.id if report.verified and report.display else None
     own = shown is not None and _lookup(request, shown) is not None
-    body = verify_html(
-        report=report,
-        badge_page=_badge_path(shown) if own and shown else None,
-        fetch_enabled=fetch,
-        max_upload=MAX_UPLOAD_BYTES,
+    return _verify_page(
+        request, fetch, report=report, badge_page=_badge_path(shown) if own and shown else None
     )
-    return _page(body)
 
 
 # -- /badges/{id} --------------------------------------------------------------------------
@@ -353,7 +407,9 @@ def _file_name(credential_id: str, ext: str) -> str:
     return f"badge-{safe or 'credential'}.{ext}"
 
 
-def _download(credential_id: str, carrier: dict[str, Any] | str, fmt: str) -> Response:
+def _download(
+    request: Request, credential_id: str, carrier: dict[str, Any] | str, fmt: str
+) -> Response:
     """The badge as it was handed out: JSON (a VC-JWT as an EnvelopedVerifiableCredential),
     the VC-JWT itself, or a PNG with it baked in."""
     if fmt == "json":
@@ -370,10 +426,11 @@ def _download(credential_id: str, carrier: dict[str, Any] | str, fmt: str) -> Re
         disposition = "attachment"
     elif fmt == "jwt":
         if not isinstance(carrier, str):
-            return _problem(404, "This badge was issued as JSON, not as a JWT: download the JSON.")
+            message = N_("This badge was issued as JSON, not as a JWT: download the JSON.")
+            return _problem(request, PageProblemError(404, message))
         body, disposition = carrier.encode("ascii"), "attachment"
     else:
-        body, disposition = bake(badge_png(256), carrier), "inline"
+        body, disposition = bake(credential_badge(carrier, size=256), carrier), "inline"
     headers = {
         "Content-Disposition": f'{disposition}; filename="{_file_name(credential_id, fmt)}"',
         "X-Content-Type-Options": "nosniff",
@@ -433,14 +490,17 @@ def _badge_response(request: Request, badge_id: str, carrier: Any) -> HTMLRespon
         downloads=tuple(downloads),
         qr_svg=qr_svg(verify),
     )
+    lang = page_language(request)
     body = badge_html(
         report,
         share=share,
         image=f"{path}?format=png",
         og_image=f"{base}{path}?format=png",
         service=True,
+        lang=lang,
+        here=_here(request),
     )
-    return _page(body)
+    return _page(body, lang)
 
 
 @router.get("/badges/{badge_id:path}", response_model=None)
@@ -452,20 +512,22 @@ def badge_page(
     """The public page of a badge this service issued, or one of its downloads."""
     found_id, carrier, fmt = _find(request, badge_id, format)
     if carrier is None:
-        return _problem(404, _unknown(badge_id))
+        return _problem(request, _unknown(badge_id))
     if fmt is None or fmt == "html":
         return _badge_response(request, found_id, carrier)
     if fmt not in _FORMATS:
-        return _problem(400, f"Unknown format {fmt!r}: use json, png or jwt.")
-    return _download(found_id, carrier, fmt)
+        message = N_("Unknown format %(format)s: use json, png or jwt.")
+        return _problem(request, PageProblemError(400, message, format=repr(fmt)))
+    return _download(request, found_id, carrier, fmt)
 
 
 @router.get("/static/{name}", response_model=None)
-def static(name: str) -> Response:
+def static(name: str, request: Request) -> Response:
     """The pages' own script (``copy.js``)."""
     found = static_file(name)
     if found is None:
-        return _problem(404, f"There is no file {name!r} here.")
+        message = N_("There is no file %(name)s here.")
+        return _problem(request, PageProblemError(404, message, name=repr(name)))
     body, media_type = found
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"}
     return Response(body, media_type=media_type, headers=headers)

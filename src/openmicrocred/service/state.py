@@ -14,6 +14,7 @@ from ..did.web import did_web_url
 from ..fetch import Fetcher
 from ..keys import Ed25519Key
 from ..storage import CredentialStore
+from ..storage.offers import OfferStore
 from ..verification import StatusChecker, Verifier
 from .clients import CLIENTS_FILE, ClientStore
 from .issuers import IssuerState, StatusFile
@@ -28,6 +29,7 @@ R = TypeVar("R")
 
 ISSUERS_DIR = "issuers"
 CREDENTIALS_FILE = "credentials.sqlite"
+OFFERS_FILE = "offers.sqlite"
 
 
 class UnknownIssuerError(LookupError):
@@ -100,6 +102,7 @@ class ServiceState:
         self.default = next(iter(self.issuers.values()))
         self.credentials = CredentialStore(folder / CREDENTIALS_FILE)
         self.clients = ClientStore(folder / CLIENTS_FILE, clock=clock)
+        self.offers = OfferStore(folder / OFFERS_FILE, clock=clock)  # wallet hand-overs
         self.local_lists = LocalStatusLists(list(self.issuers.values()))
         # One checker for every request: other issuers' lists are cached for their ttl,
         # this service's own are read again each time (verified again only if changed).
@@ -189,6 +192,7 @@ class ServiceState:
             issuer.close()
         self.credentials.close()
         self.clients.close()
+        self.offers.close()
 
     def describe(self) -> dict[str, Any]:
         """What the service is, for ``GET /``."""

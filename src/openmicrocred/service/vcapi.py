@@ -367,7 +367,7 @@ _ACTIONS = {"revoked": "revoke", "suspended": "suspend"}
     },
 )
 def update_status(
-    body: StatusRequest, request: Request, _: Annotated[Grant, authorized("status")]
+    body: StatusRequest, request: Request, grant: Annotated[Grant, authorized("status")]
 ) -> JSONResponse:
     """Change a credential's status, then republish the lists. Needs a bearer token with
     the ``status`` scope."""
@@ -379,10 +379,11 @@ def update_status(
     try:
         for change in body.credentialStatus:
             if change.status.startswith("0x"):
-                entry = issuer.registry.set_message(body.credentialId, int(change.status, 16))
+                value = int(change.status, 16)
+                entry = issuer.registry.set_message(body.credentialId, value, actor=grant.client_id)
             else:
                 action = _ACTIONS.get(change.status, "reinstate")
-                entry = getattr(issuer.registry, action)(body.credentialId)
+                entry = getattr(issuer.registry, action)(body.credentialId, actor=grant.client_id)
             changed.append({**entry.to_json(), "set": entry.set})
     except StatusListError as exc:
         return problem(409, str(exc))

@@ -1,4 +1,6 @@
-"""Publish status lists as signed ``BitstringStatusListCredential`` files, ready to serve."""
+"""Publish status lists as signed ``BitstringStatusListCredential`` files, ready to serve,
+or into the registry's own database (:func:`publish_stored`), by list version, for a service
+whose instances share it."""
 
 from __future__ import annotations
 
@@ -13,9 +15,16 @@ from typing import Any, Literal
 from .._time import format_datetime
 from ..issuance import SecuringFormat, issue
 from ..keys import SigningKey
-from .registry import StatusRegistry
+from .bitstring import BitString
+from .registry import PublishedStatusList, StatusList, StatusRegistry, VersionedStatusRegistry
 
-__all__ = ["PublishedList", "publish", "status_list_credential"]
+__all__ = [
+    "PublishedList",
+    "publish",
+    "publish_stored",
+    "status_list_credential",
+    "write_atomically",
+]
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
@@ -62,7 +71,7 @@ class PublishedList:
     media_type: str
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -79,6 +88,39 @@ def _write_atomically(path: Path, data: bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+@dataclass(frozen=True)
+class _Signing:
+    key: SigningKey
+    issuer: str | dict[str, Any]
+    verification_method: str | None
+    format: SecuringFormat | Literal["di", "jwt"]
+    ttl_ms: int | None
+    valid_for: timedelta | None
+    stamp: datetime
+
+    def sign(self, status_list: StatusList, bits: BitString) -> tuple[str, bytes]:
+        """The media type and bytes of the signed list credential."""
+        unsigned = status_list_credential(
+            status_list.url,
+            status_list.purpose,
+            bits.encode(),
+            issuer=self.issuer,
+            valid_from=self.stamp,
+            valid_until=self.stamp + self.valid_for if self.valid_for else None,
+            ttl_ms=self.ttl_ms,
+        )
+        secured = issue(
+            unsigned,
+            self.key,
+            format=self.format,
+            verification_method=self.verification_method,
+            created=self.stamp,
+        )
+        if isinstance(secured, str):
+            return "application/vc+jwt", secured.encode("ascii")
+        return "application/vc+ld+json", (json.dumps(secured, indent=2) + "\n").encode("utf-8")
 
 
 def publish(
@@ -107,27 +149,46 @@ def publish(
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    signing = _Signing(key, issuer, verification_method, format, ttl_ms, valid_for, stamp)
     published: list[PublishedList] = []
     for status_list in registry.lists():
-        unsigned = status_list_credential(
-            status_list.url,
-            status_list.purpose,
-            registry.bitstring(status_list.url).encode(),
-            issuer=issuer,
-            valid_from=stamp,
-            valid_until=stamp + valid_for if valid_for else None,
-            ttl_ms=ttl_ms,
-        )
-        secured = issue(
-            unsigned, key, format=format, verification_method=verification_method, created=stamp
-        )
-        if isinstance(secured, str):
-            data = secured.encode("ascii")
-            media_type = "application/vc+jwt"
-        else:
-            data = (json.dumps(secured, indent=2) + "\n").encode("utf-8")
-            media_type = "application/vc+ld+json"
+        media_type, data = signing.sign(status_list, registry.bitstring(status_list.url))
         path = folder / status_list.file_name
-        _write_atomically(path, data)
+        write_atomically(path, data)
         published.append(PublishedList(status_list.url, path, status_list.purpose, media_type))
     return published
+
+
+def publish_stored(
+    registry: VersionedStatusRegistry,
+    key: SigningKey,
+    *,
+    issuer: str | dict[str, Any],
+    verification_method: str | None = None,
+    format: SecuringFormat | Literal["di", "jwt"] = SecuringFormat.DATA_INTEGRITY,
+    ttl_ms: int | None = None,
+    valid_for: timedelta | None = None,
+    now: datetime | None = None,
+    everything: bool = False,
+) -> list[PublishedStatusList]:
+    """Sign each list whose stored publication is older than the list (``everything``:
+    each list, replacing what is kept at the same version, as after a key rotation) at the
+    version it has now, and keep it in the registry.
+
+    Safe with many instances publishing at once: each signs one consistent snapshot (a
+    version and its bitstring), and the registry keeps the highest version, so once every
+    change's publisher has returned, the kept list shows every change. The parameters are
+    those of :func:`publish`.
+
+    :return: the lists as kept now (each at its highest published version).
+    """
+    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    signing = _Signing(key, issuer, verification_method, format, ttl_ms, valid_for, stamp)
+    kept: list[PublishedStatusList] = []
+    for status_list in registry.lists() if everything else registry.stale():
+        version, bits = registry.snapshot(status_list.url)
+        media_type, data = signing.sign(status_list, bits)
+        kept.append(
+            registry.store_published(status_list.url, version, media_type, data, resign=everything)
+        )
+    return kept

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .._time import format_datetime
-from .sqlite import SQLiteDatabase
+from .backend import Database, open_database
 
 __all__ = ["CredentialStore", "StoredCredential"]
 
@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS credentials (
 );
 CREATE INDEX IF NOT EXISTS credentials_subject ON credentials (subject)
 """
+MIGRATIONS = (_SCHEMA,)
+"""The numbered schema steps (``schema_version`` component ``credentials``)."""
 
 
 @dataclass(frozen=True)
@@ -38,17 +40,23 @@ class StoredCredential:
     issued_at: str
 
 
-def _row(row: tuple[str, str, str | None, str, str, str]) -> StoredCredential:
+_SELECT = "SELECT id, issuer, subject, format, body, issued_at FROM credentials"
+
+
+def _row(row: tuple[Any, ...]) -> StoredCredential:
     cid, issuer, subject, fmt, body, issued_at = row
     carrier: dict[str, Any] | str = json.loads(body) if fmt == "json" else body
     return StoredCredential(cid, issuer, subject, carrier, issued_at)
 
 
 class CredentialStore:
-    """Issued credentials in one SQLite file (mode 0600)."""
+    """Issued credentials in a database: a SQLite file (mode 0600) by path or
+    ``sqlite:///`` URL, or PostgreSQL by ``postgresql://`` URL, or an open
+    :class:`~openmicrocred.storage.backend.Database`."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._db = SQLiteDatabase(path, _SCHEMA)
+    def __init__(self, where: str | os.PathLike[str] | Database) -> None:
+        self._db = open_database(where) if isinstance(where, str | os.PathLike) else where
+        self._db.migrate("credentials", MIGRATIONS)
 
     def put(
         self,
@@ -64,35 +72,33 @@ class CredentialStore:
         issued_at = format_datetime(datetime.now(UTC))
         with self._db.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO credentials VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO credentials VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
+                " SET issuer = excluded.issuer, subject = excluded.subject,"
+                " format = excluded.format, body = excluded.body, issued_at = excluded.issued_at",
                 (credential_id, issuer, subject, fmt, body, issued_at),
             )
         return StoredCredential(credential_id, issuer, subject, carrier, issued_at)
 
     def get(self, credential_id: str) -> StoredCredential | None:
         """The credential with this id, or ``None``."""
-        row = (
-            self._db.connection()
-            .execute("SELECT * FROM credentials WHERE id = ?", (credential_id,))
-            .fetchone()
-        )
+        with self._db.read() as db:
+            row = db.one(_SELECT + " WHERE id = ?", (credential_id,))
         return _row(row) if row else None
 
     def for_subject(self, subject: str) -> list[StoredCredential]:
         """Every credential issued to ``subject`` (the credentialSubject id), oldest first."""
-        rows = (
-            self._db.connection()
-            .execute(
-                "SELECT * FROM credentials WHERE subject = ? ORDER BY issued_at, id", (subject,)
+        with self._db.read() as db:
+            rows = db.all(
+                _SELECT + " WHERE subject = ? ORDER BY issued_at, id",
+                (subject,),
             )
-            .fetchall()
-        )
         return [_row(r) for r in rows]
 
     def __len__(self) -> int:
-        row = self._db.connection().execute("SELECT count(*) FROM credentials").fetchone()
-        return int(row[0])
+        with self._db.read() as db:
+            row = db.one("SELECT count(*) FROM credentials")
+        return int(row[0]) if row else 0
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's connection (SQLite) or the idle ones (PostgreSQL)."""
         self._db.close()

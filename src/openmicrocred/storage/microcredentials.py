@@ -4,11 +4,13 @@ enrolments, submissions, uploaded artifacts, assessments and awards, in one SQLi
 This layer knows nothing of the workflow models (``microcredential/`` is above it): the
 definitions, submissions and assessments are kept as JSON text, with typed columns for
 what the store itself must check (ids, states, decisions, timestamps, years and
-categories for the programme figures). Every multi-step change is one ``BEGIN
-IMMEDIATE`` transaction, and the checks it depends on are made inside it, so two
-requests racing cannot both pass a gate, and a failure leaves nothing half-written.
-Artifact bytes live beside the database, content-addressed: ``artifacts/<sha256>``
-(written to a temporary file, synced, then renamed into place; mode 0600).
+categories for the programme figures). Every multi-step change is one transaction that
+holds the store's write lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+PostgreSQL), and the checks it depends on are made inside it, so two requests racing (in
+any process, on any host) cannot both pass a gate, and a failure leaves nothing
+half-written. With SQLite, artifact bytes live beside the database, content-addressed:
+``artifacts/<sha256>`` (written to a temporary file, synced, then renamed into place; mode
+0600); with PostgreSQL they are kept in the database, so every host sees them.
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .sqlite import SQLiteDatabase
+from .backend import Database, SQLiteDatabase, open_database
 
 __all__ = [
     "MicrocredentialStore",
@@ -54,7 +55,7 @@ CREATE TABLE IF NOT EXISTS definition_events (
     definition_key TEXT NOT NULL REFERENCES definitions(key),
     seq INTEGER NOT NULL,
     state TEXT NOT NULL,
-    by TEXT NOT NULL,
+    "by" TEXT NOT NULL,
     role TEXT NOT NULL,
     client_id TEXT,
     client_name TEXT,
@@ -113,6 +114,20 @@ CREATE TABLE IF NOT EXISTS awards (
 );
 CREATE INDEX IF NOT EXISTS awards_learner ON awards (learner_id)
 """
+_BLOBS = """
+CREATE TABLE IF NOT EXISTS artifact_bytes (sha256 TEXT PRIMARY KEY, data {blob} NOT NULL)
+"""
+MIGRATIONS = (_SCHEMA, _BLOBS)
+"""The numbered schema steps (``schema_version`` component ``microcredentials``)."""
+_LOCK = "openmicrocred:microcredentials"
+_FIGURES = (
+    "SELECT e.year, e.category, count(*),"
+    " sum(CASE WHEN EXISTS (SELECT 1 FROM submissions s WHERE s.enrolment_id = e.id)"
+    " THEN 1 ELSE 0 END),"
+    " sum(CASE WHEN EXISTS (SELECT 1 FROM awards a WHERE a.enrolment_id = e.id)"
+    " THEN 1 ELSE 0 END)"
+    " FROM enrolments e{where} GROUP BY e.year, e.category ORDER BY e.year, e.category"
+)
 
 
 class StoreConflictError(Exception):
@@ -217,7 +232,7 @@ def _dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _definition(row: sqlite3.Row, events: Sequence[sqlite3.Row]) -> StoredDefinition:
+def _definition(row: dict[str, Any], events: Sequence[dict[str, Any]]) -> StoredDefinition:
     return StoredDefinition(
         key=row["key"],
         achievement_id=row["achievement_id"],
@@ -244,7 +259,7 @@ def _definition(row: sqlite3.Row, events: Sequence[sqlite3.Row]) -> StoredDefini
     )
 
 
-def _award(row: sqlite3.Row) -> StoredAward:
+def _award(row: dict[str, Any]) -> StoredAward:
     values = dict(row)
     values["credential"] = json.loads(values["credential"])
     return StoredAward(**values)
@@ -266,19 +281,27 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 class MicrocredentialStore:
-    """The micro-credential journey in one SQLite file (mode 0600), the artifact bytes in
-    ``artifacts/`` beside it."""
+    """The micro-credential journey in a database: a SQLite file (mode 0600, by path or
+    ``sqlite:///`` URL) with the artifact bytes in ``artifacts/`` beside it, or PostgreSQL
+    (``postgresql://`` URL, or an open database) with the bytes in the database."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self._db = SQLiteDatabase(self.path, _SCHEMA)
-        self.artifacts_dir = self.path.parent / ARTIFACTS_DIR
-        self.artifacts_dir.mkdir(mode=0o700, exist_ok=True)
+    def __init__(self, where: str | os.PathLike[str] | Database) -> None:
+        self._db = open_database(where) if isinstance(where, str | os.PathLike) else where
+        self._db.migrate("microcredentials", MIGRATIONS)
+        self.artifacts_dir: Path | None = None
+        if isinstance(self._db, SQLiteDatabase):
+            self.path = self._db.path
+            self.artifacts_dir = self.path.parent / ARTIFACTS_DIR
+            self.artifacts_dir.mkdir(mode=0o700, exist_ok=True)
 
-    def _read(self) -> sqlite3.Connection:
-        db = self._db.connection()
-        db.row_factory = sqlite3.Row
-        return db
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._db.read() as db:
+            rows: list[dict[str, Any]] = db.dicts(sql, params)
+        return rows
+
+    def _row(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
 
     # -- definitions ------------------------------------------------------------------
 
@@ -286,7 +309,7 @@ class MicrocredentialStore:
         """Keep a new definition; :class:`StoreConflictError` if its key or achievement id is
         taken."""
         d = definition
-        with self._db.transaction() as db:
+        with self._db.transaction(_LOCK) as db:
             taken = db.execute(
                 "SELECT key FROM definitions WHERE key = ? OR achievement_id = ?",
                 (d.key, d.achievement_id),
@@ -313,25 +336,23 @@ class MicrocredentialStore:
 
     def definition(self, key: str) -> StoredDefinition | None:
         """The definition with this key, with its workflow events, or ``None``."""
-        db = self._read()
-        row = db.execute("SELECT * FROM definitions WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        events = db.execute(
-            "SELECT * FROM definition_events WHERE definition_key = ? ORDER BY seq", (key,)
-        ).fetchall()
-        return _definition(row, events)
+        with self._db.read(snapshot=True) as db:
+            rows = db.dicts("SELECT * FROM definitions WHERE key = ?", (key,))
+            if not rows:
+                return None
+            events = db.dicts(
+                "SELECT * FROM definition_events WHERE definition_key = ? ORDER BY seq", (key,)
+            )
+        return _definition(rows[0], events)
 
     def definitions(self, state: str | None = None) -> list[StoredDefinition]:
         """Every definition (in one state, if given), oldest first."""
-        rows = (
-            self._read()
-            .execute(
-                "SELECT key FROM definitions WHERE ? IS NULL OR state = ? ORDER BY created_at, key",
-                (state, state),
+        if state is None:
+            rows = self._rows("SELECT key FROM definitions ORDER BY created_at, key")
+        else:
+            rows = self._rows(
+                "SELECT key FROM definitions WHERE state = ? ORDER BY created_at, key", (state,)
             )
-            .fetchall()
-        )
         found = [self.definition(r["key"]) for r in rows]
         return [d for d in found if d is not None]
 
@@ -351,7 +372,7 @@ class MicrocredentialStore:
         """Replace a definition's body (and state), if it is still in ``expected_state``;
         with ``event``, record the workflow step in the same transaction. Raises
         :class:`KeyError` for an unknown key, :class:`StoreConflictError` for a wrong state."""
-        with self._db.transaction() as db:
+        with self._db.transaction(_LOCK) as db:
             row = db.execute("SELECT state FROM definitions WHERE key = ?", (key,)).fetchone()
             if row is None:
                 raise KeyError(key)
@@ -381,7 +402,7 @@ class MicrocredentialStore:
         :class:`KeyError` for an unknown definition and :class:`StoreConflictError` when it is
         not open or the learner is enrolled already (``extra["enrolment"]``)."""
         e = enrolment
-        with self._db.transaction() as db:
+        with self._db.transaction(_LOCK) as db:
             row = db.execute(
                 "SELECT state FROM definitions WHERE key = ?", (e.definition_key,)
             ).fetchone()
@@ -416,17 +437,16 @@ class MicrocredentialStore:
             )
 
     def enrolment(self, enrolment_id: str) -> StoredEnrolment | None:
-        row = self._read().execute("SELECT * FROM enrolments WHERE id = ?", (enrolment_id,))
-        found = row.fetchone()
-        return StoredEnrolment(**dict(found)) if found else None
+        found = self._row("SELECT * FROM enrolments WHERE id = ?", (enrolment_id,))
+        return StoredEnrolment(**found) if found else None
 
     def enrolments(self, definition_key: str) -> list[StoredEnrolment]:
         """Every enrolment in one micro-credential, oldest first."""
-        rows = self._read().execute(
+        rows = self._rows(
             "SELECT * FROM enrolments WHERE definition_key = ? ORDER BY enrolled_at, id",
             (definition_key,),
         )
-        return [StoredEnrolment(**dict(r)) for r in rows.fetchall()]
+        return [StoredEnrolment(**r) for r in rows]
 
     # -- artifacts --------------------------------------------------------------------
 
@@ -438,12 +458,18 @@ class MicrocredentialStore:
         sha256 = hashlib.sha256(data).hexdigest()
         if self.enrolment(enrolment_id) is None:
             raise KeyError(enrolment_id)
-        path = self.artifacts_dir / sha256
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
-            _write_atomically(path, data)
+        if self.artifacts_dir is not None:
+            path = self.artifacts_dir / sha256
+            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
+                _write_atomically(path, data)
         with self._db.transaction() as db:
+            if self.artifacts_dir is None:
+                db.execute(
+                    "INSERT INTO artifact_bytes VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (sha256, data),
+                )
             db.execute(
-                "INSERT OR IGNORE INTO artifacts VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO artifacts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (enrolment_id, sha256, len(data), media_type, file_name, at),
             )
         found = self.artifact(enrolment_id, sha256)
@@ -451,28 +477,29 @@ class MicrocredentialStore:
         return found
 
     def artifact(self, enrolment_id: str, sha256: str) -> StoredArtifact | None:
-        row = (
-            self._read()
-            .execute(
-                "SELECT * FROM artifacts WHERE enrolment_id = ? AND sha256 = ?",
-                (enrolment_id, sha256),
-            )
-            .fetchone()
+        row = self._row(
+            "SELECT * FROM artifacts WHERE enrolment_id = ? AND sha256 = ?",
+            (enrolment_id, sha256),
         )
-        return StoredArtifact(**dict(row)) if row else None
+        return StoredArtifact(**row) if row else None
 
     def artifacts(self, enrolment_id: str) -> list[StoredArtifact]:
-        rows = self._read().execute(
+        rows = self._rows(
             "SELECT * FROM artifacts WHERE enrolment_id = ? ORDER BY uploaded_at, sha256",
             (enrolment_id,),
         )
-        return [StoredArtifact(**dict(r)) for r in rows.fetchall()]
+        return [StoredArtifact(**r) for r in rows]
 
     def artifact_bytes(self, sha256: str) -> bytes:
         """The bytes of an uploaded file (``FileNotFoundError`` if there are none)."""
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
             raise FileNotFoundError(sha256)
-        return (self.artifacts_dir / sha256).read_bytes()
+        if self.artifacts_dir is not None:
+            return (self.artifacts_dir / sha256).read_bytes()
+        row = self._row("SELECT data FROM artifact_bytes WHERE sha256 = ?", (sha256,))
+        if row is None:
+            raise FileNotFoundError(sha256)
+        return bytes(row["data"])
 
     # -- submissions and assessments --------------------------------------------------
 
@@ -483,7 +510,7 @@ class MicrocredentialStore:
         before it assessed, and every artifact hash uploaded for this enrolment; else
         :class:`StoreConflictError` (:class:`LookupError` naming a missing artifact)."""
         s = submission
-        with self._db.transaction() as db:
+        with self._db.transaction(_LOCK) as db:
             (count,) = db.execute(
                 "SELECT count(*) FROM submissions WHERE enrolment_id = ?", (s.enrolment_id,)
             ).fetchone()
@@ -505,26 +532,24 @@ class MicrocredentialStore:
             )
 
     def submission(self, submission_id: str) -> StoredSubmission | None:
-        row = self._read().execute("SELECT * FROM submissions WHERE id = ?", (submission_id,))
-        found = row.fetchone()
-        if found is None:
+        values = self._row("SELECT * FROM submissions WHERE id = ?", (submission_id,))
+        if values is None:
             return None
-        values = dict(found)
         values["body"] = json.loads(values["body"])
         return StoredSubmission(**values)
 
     def submissions(self, enrolment_id: str) -> list[StoredSubmission]:
         """An enrolment's submissions, first attempt first."""
-        rows = self._read().execute(
+        rows = self._rows(
             "SELECT id FROM submissions WHERE enrolment_id = ? ORDER BY number", (enrolment_id,)
         )
-        found = [self.submission(r["id"]) for r in rows.fetchall()]
+        found = [self.submission(r["id"]) for r in rows]
         return [s for s in found if s is not None]
 
     def add_assessment(self, assessment: StoredAssessment) -> None:
         """Keep the assessment of an enrolment's latest submission, if it has none yet."""
         a = assessment
-        with self._db.transaction() as db:
+        with self._db.transaction(_LOCK) as db:
             latest = db.execute(
                 "SELECT id FROM submissions WHERE enrolment_id = ? ORDER BY number DESC LIMIT 1",
                 (a.enrolment_id,),
@@ -550,11 +575,9 @@ class MicrocredentialStore:
 
     def assessments(self, enrolment_id: str) -> dict[str, StoredAssessment]:
         """An enrolment's assessments, by submission id."""
-        rows = self._read().execute(
-            "SELECT * FROM assessments WHERE enrolment_id = ?", (enrolment_id,)
-        )
+        rows = self._rows("SELECT * FROM assessments WHERE enrolment_id = ?", (enrolment_id,))
         found = {}
-        for row in rows.fetchall():
+        for row in rows:
             values = dict(row)
             values["body"] = json.loads(values["body"])
             found[row["submission_id"]] = StoredAssessment(**values)
@@ -566,7 +589,7 @@ class MicrocredentialStore:
         """Keep an award, if the enrolment has none; ``then`` (keeping the credential
         elsewhere) runs inside the same transaction, so if it fails no award row stays."""
         a = award
-        with self._db.transaction() as db:
+        with self._db.transaction(_LOCK) as db:
             existing = db.execute(
                 "SELECT badge_id FROM awards WHERE enrolment_id = ?", (a.enrolment_id,)
             ).fetchone()
@@ -593,38 +616,32 @@ class MicrocredentialStore:
                 then()
 
     def award(self, badge_id: str) -> StoredAward | None:
-        row = self._read().execute("SELECT * FROM awards WHERE badge_id = ?", (badge_id,))
-        found = row.fetchone()
+        found = self._row("SELECT * FROM awards WHERE badge_id = ?", (badge_id,))
         return _award(found) if found else None
 
     def award_for(self, enrolment_id: str) -> StoredAward | None:
-        row = self._read().execute("SELECT * FROM awards WHERE enrolment_id = ?", (enrolment_id,))
-        found = row.fetchone()
+        found = self._row("SELECT * FROM awards WHERE enrolment_id = ?", (enrolment_id,))
         return _award(found) if found else None
 
     def awards_for_learner(self, learner_id: str) -> list[StoredAward]:
         """A learner's awards, oldest first."""
-        rows = self._read().execute(
+        rows = self._rows(
             "SELECT * FROM awards WHERE learner_id = ? ORDER BY awarded_at, badge_id",
             (learner_id,),
         )
-        return [_award(r) for r in rows.fetchall()]
+        return [_award(r) for r in rows]
 
     # -- figures ----------------------------------------------------------------------
 
     def figures(self, year: int | None = None) -> list[tuple[int, str, int, int, int]]:
         """``(year, category, applied, submitted, awarded)`` per enrolment year and
         category: enrolments, enrolments with a submission, enrolments awarded."""
-        rows = self._read().execute(
-            "SELECT e.year, e.category, count(*),"
-            " sum(EXISTS (SELECT 1 FROM submissions s WHERE s.enrolment_id = e.id)),"
-            " sum(EXISTS (SELECT 1 FROM awards a WHERE a.enrolment_id = e.id))"
-            " FROM enrolments e WHERE ? IS NULL OR e.year = ?"
-            " GROUP BY e.year, e.category ORDER BY e.year, e.category",
-            (year, year),
-        )
-        return [(int(r[0]), str(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows.fetchall()]
+        where, params = ("", ()) if year is None else (" WHERE e.year = ?", (year,))
+        sql = _FIGURES.replace("{where}", where)
+        with self._db.read() as db:
+            rows = db.all(sql, params)
+        return [(int(r[0]), str(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's connection (SQLite) or the idle ones (PostgreSQL)."""
         self._db.close()

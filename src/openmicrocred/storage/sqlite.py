@@ -1,6 +1,9 @@
 """One SQLite file shared by threads and processes: a connection per thread, WAL,
 ``synchronous=FULL`` and one ``BEGIN IMMEDIATE`` transaction per change, so a change is
-durable when the call returns and a process killed mid-change leaves the file as it was."""
+durable when the call returns and a process killed mid-change leaves the file as it was.
+
+Kept for ``offers.py`` until it moves to :mod:`.backend` (whose ``SQLiteDatabase`` hands out
+dialect-neutral :class:`~.backend.Transaction` objects and runs numbered migrations)."""
 
 from __future__ import annotations
 

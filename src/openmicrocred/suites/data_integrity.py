@@ -30,7 +30,7 @@ from ..errors import (
     SignatureError,
     SuiteError,
 )
-from ..keys import Ed25519Key, Ed25519PublicKey
+from ..keys import Ed25519PublicKey, Ed25519SigningKey
 from ..types import DocumentLoader, JSONObject
 from ..vcdm import check_credential, is_credential
 from .base import Cryptosuite, SignatureChecking, SuiteRegistry
@@ -89,7 +89,7 @@ def _with_previous(
 def create_proof(
     unsecured: JSONObject,
     options: JSONObject,
-    key: Ed25519Key,
+    key: Ed25519SigningKey,
     *,
     suite: Cryptosuite,
     loader: DocumentLoader = DEFAULT_LOADER,
@@ -111,7 +111,7 @@ def create_proof(
 
 def add_proof(
     document: JSONObject,
-    key: Ed25519Key,
+    key: Ed25519SigningKey,
     *,
     verification_method: str | None = None,
     cryptosuite: str = "eddsa-rdfc-2022",
@@ -132,7 +132,8 @@ def add_proof(
     A VC 1.1 document gets the Data Integrity context appended, since the VC 1.1 context
     does not define ``DataIntegrityProof``.
 
-    :param key: the Ed25519 signing key.
+    :param key: the Ed25519 signer: a key in memory, an HSM or a KMS (only its ``sign``
+        and ``public_key`` are used).
     :param verification_method: the method id to put in the proof; by default the key's
         did:key method. It must resolve to ``key``'s public key for verifiers.
     :param created: the proof's ``created`` time (default: now, whole seconds, UTC).
@@ -192,7 +193,7 @@ def _without_proofs(document: JSONObject) -> tuple[JSONObject, list[JSONObject]]
 
 def _proof_options(
     cryptosuite: str,
-    key: Ed25519Key,
+    key: Ed25519SigningKey,
     *,
     proof_id: str | None,
     created: datetime | None,
@@ -210,7 +211,7 @@ def _proof_options(
         options["id"] = proof_id
     stamp = created or datetime.now(UTC).replace(microsecond=0)
     options["created"] = format_datetime(stamp)
-    options["verificationMethod"] = verification_method or key.verification_method
+    options["verificationMethod"] = verification_method or key.public_key.verification_method
     options["proofPurpose"] = proof_purpose
     for name, value in (("challenge", challenge), ("domain", domain), ("nonce", nonce)):
         if value is not None:

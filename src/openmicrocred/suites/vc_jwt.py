@@ -80,8 +80,8 @@ def sign_jwt(
 ) -> str:
     """Secure a credential as a VC-JWT (compact JWS).
 
-    :param key: an :class:`~openmicrocred.keys.Ed25519Key` (EdDSA), ``RSAKey`` (RS256) or
-        ``P256Key`` (ES256).
+    :param key: any signer: an :class:`~openmicrocred.keys.Ed25519Key` (EdDSA), ``RSAKey``
+        (RS256), ``P256Key`` (ES256), or a key in an HSM or KMS with the same protocol.
     :param kid: the verification method id for the ``kid`` header (default: the key's
         did:key method for an Ed25519 key).
     :param embed_jwk: put the public key in a ``jwk`` header instead of ``kid``.
@@ -91,8 +91,8 @@ def sign_jwt(
     if embed_jwk:
         header["jwk"] = key.public_key.to_jwk()
     else:
-        if kid is None:
-            kid = getattr(key, "verification_method", None)
+        if kid is None and isinstance(key.public_key, Ed25519PublicKey):
+            kid = key.public_key.verification_method
         if kid is None:
             raise ValueError("give kid= (the verification method of the key) or embed_jwk=True")
         header["kid"] = kid

@@ -131,6 +131,7 @@ def _subject(subject: dict[str, Any]) -> dict[str, Any]:
     subject_display = _pick(
         subject,
         "id",
+        "name",
         "role",
         "term",
         "creditsEarned",

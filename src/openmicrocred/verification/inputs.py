@@ -14,6 +14,8 @@ from typing import Any, Literal
 from ..bake import is_png, is_svg, unbake
 from ..errors import BakeError, FetchError, InputError, OpenMicrocredError
 from ..fetch import Fetcher
+from ..ob2.baking import unbake_ob2
+from ..ob2.models import hosted_reference, is_ob2
 from ..suites.vc_jwt import credential_from_payload
 
 __all__ = ["ACCEPT", "Carrier", "LoadedCredential", "load_credential"]
@@ -88,6 +90,8 @@ def _jwt_credential(token: str) -> dict[str, Any]:
     payload = parse_json(raw, "the compact JWS payload")
     if not isinstance(payload, dict):
         raise InputError("the compact JWS payload is not a JSON object")
+    if is_ob2(payload):  # an OB 2.0 signed badge: the JWS payload is the Assertion
+        return payload
     try:
         return credential_from_payload(payload)
     except OpenMicrocredError as exc:
@@ -108,6 +112,15 @@ def _from_text(text: str, carrier: Carrier, source: str) -> LoadedCredential:
     raise InputError(f"{source}: neither a JSON credential nor a compact JWS")
 
 
+def _ob2_baked(data: bytes, source: str, error: BakeError) -> str:
+    """An Open Badges 2.0 baked image's text; a hosted badge's URL becomes a reference to it."""
+    try:
+        text = unbake_ob2(data)
+    except BakeError:
+        raise InputError(f"{source}: {error}") from None
+    return json.dumps(hosted_reference(text)) if text.startswith("https://") else text
+
+
 def _from_bytes(data: bytes, source: str, carrier: Carrier | None = None) -> LoadedCredential:
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"{source}: larger than {MAX_INPUT_BYTES} bytes")
@@ -116,7 +129,7 @@ def _from_bytes(data: bytes, source: str, carrier: Carrier | None = None) -> Loa
         try:
             text = unbake(data)
         except BakeError as exc:
-            raise InputError(f"{source}: {exc}") from None
+            text = _ob2_baked(data, source, exc)
         return _from_text(text, carrier or kind, source)
     try:
         text = data.decode("utf-8")

@@ -23,6 +23,8 @@ from ..did.base import DIDResolver
 from ..did.resolver import Resolver
 from ..documents import DEFAULT_LOADER
 from ..fetch import Fetcher
+from ..jsonld import shared_quads
+from ..ob2.models import is_ob2
 from ..suites import DEFAULT_REGISTRY, SuiteRegistry
 from ..types import DocumentLoader, JSONObject
 from .checks import claims, document, nested, proof
@@ -30,6 +32,7 @@ from .checks.status import StatusChecker, status_checks
 from .context import StatusCheck, VerificationContext
 from .display import credential_display, endorsement_summary
 from .inputs import LoadedCredential, load_credential
+from .ob2 import verify_ob2_loaded
 
 if TYPE_CHECKING:
     from .presentation import PresentationReport
@@ -128,7 +131,8 @@ class Verifier:
         """
         log_start = len(self.fetcher.log)
         loaded = load_credential(source, fetcher=self.fetcher, name=name)
-        report = self._verify(loaded, at or self.clock(), (recipient, recipient_type), depth=0)
+        with shared_quads():
+            report = _verify_any(self, loaded, at or self.clock(), (recipient, recipient_type))
         fetched = [
             {"url": r.url, "source": r.source, "status": r.status, "error": r.error}
             for r in self.fetcher.log[log_start:]
@@ -150,14 +154,15 @@ class Verifier:
         from .presentation import verify_presentation
 
         now = at or self.clock()
-        return verify_presentation(
-            source,
-            context=lambda vp: self._context(vp, now),
-            challenge=challenge,
-            domain=domain,
-            verify_one=lambda item: self._verify(item, now, (None, ""), depth=0),
-            fetcher=self.fetcher,
-        )
+        with shared_quads():
+            return verify_presentation(
+                source,
+                context=lambda vp: self._context(vp, now),
+                challenge=challenge,
+                domain=domain,
+                verify_one=lambda item: self._verify(item, now, (None, ""), depth=0),
+                fetcher=self.fetcher,
+            )
 
     def _context(self, credential: JSONObject, now: datetime) -> VerificationContext:
         return VerificationContext(
@@ -312,6 +317,14 @@ class Verifier:
             included=contained.reports,
             checked_at=format_datetime(now),
         )
+
+
+def _verify_any(
+    verifier: Verifier, loaded: LoadedCredential, now: datetime, recipient: tuple[str | None, str]
+) -> VerificationReport:
+    if is_ob2(loaded.credential):  # Open Badges 2.0, hosted or signed: see ob2.py
+        return verify_ob2_loaded(loaded, verifier.fetcher, now, verifier.clock_skew, recipient)
+    return verifier._verify(loaded, now, recipient, depth=0)
 
 
 def _endorsement_shown(report: VerificationReport) -> dict[str, Any]:
