@@ -5,7 +5,7 @@
 
 pg_bin() {
   local dir
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)  # set -e safe
   if [ -z "$dir" ]; then
     echo "== apt-get install postgresql" >&2
     apt-get update -qq

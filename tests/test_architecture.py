@@ -15,7 +15,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "openmicrocred"
 
-LAYERS: dict[str, int] = {
+LAYERS: dict[str, float] = {
     "errors": -1,
     "_version": 0,
     "types": 0,
@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "storage.backend": 6,
     "ob2": 7,
     "ob2.models": 1,
+    "ob2.detect": 0.5,
     "verification": 8,
     "microcredential": 9,
     "present": 9,
@@ -52,7 +53,8 @@ LAYERS: dict[str, int] = {
 """Each top-level part and its layer: a part imports only from lower layers (and from within
 itself). The facade (``__init__``) imports lazily and stands above everything. A module
 listed as ``part.module`` has a layer of its own: ``ob2.models`` sits low enough for
-``models.parse`` to read OB 2.0, while the rest of ``ob2`` sits below ``verification``;
+``models.parse`` to read OB 2.0 (on ``ob2.detect``, pure JSON checks the verifier asks of
+every input), while the rest of ``ob2`` sits below ``verification``;
 ``storage.backend`` (the SQLite/PostgreSQL dialect layer) sits below ``status``, whose
 registry keeps its lists in it."""
 

@@ -165,3 +165,138 @@ def test_the_form_is_usable_with_the_keyboard(
     page.wait_for_load_state()
     assert "Nothing to verify" in page.locator("[role=alert]").inner_text()
     assert console.csp_violations() == [], console.messages
+
+
+# -- Thai and English (issue 14) -------------------------------------------------------------
+
+
+def thai_badge(site: Api) -> str:
+    """A Thai badge with an English version, issued by the service: its id."""
+    from test_multilingual import _award, thai_definition
+
+    credential = _award(thai_definition())
+    del credential["proof"]
+    credential["issuer"]["id"] = make_credential(site)["issuer"]["id"]
+    secured = issue_credential(site, credential)
+    badge_id: str = secured["id"]
+    return badge_id
+
+
+def _rendered_fonts(page: Page, selector: str) -> list[dict[str, Any]]:
+    """The fonts Chromium really drew ``selector``'s text with (DevTools' CSS domain)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts: list[dict[str, Any]] = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return fonts
+
+
+_MARK_WIDTHS = """() => {
+  const width = (text) => {
+    const span = document.createElement('span');
+    span.textContent = text;
+    document.querySelector('h1').appendChild(span);
+    const w = span.getBoundingClientRect().width;
+    span.remove();
+    return w;
+  };
+  return [width('\u0e01'), width('\u0e01\u0e48'), width('\u0e1b\u0e31\u0e49\u0e19'),
+          width('\u0e1b\u0e19')];
+}"""
+
+
+def test_the_thai_badge_page_fits_a_phone_and_draws_thai_shaped(
+    browser: Browser, console: Console, site: Api
+) -> None:
+    badge_id = thai_badge(site)
+    page = _new_page(browser, console, viewport={"width": 375, "height": 800}, locale="th-TH")
+    page.goto(f"{site.base}/badges/{quote(badge_id, safe='')}")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert page.evaluate("document.documentElement.lang") == "th"  # from Accept-Language
+    assert _verdict(page) == "ผ่านการตรวจสอบ"
+    assert page.locator("h1 [lang=th]").inner_text() == "การเล่าเรื่องด้วยข้อมูล"
+    assert page.locator('.md[lang="en"] h3').first.inner_text() == "In English"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # Thai is drawn with the bundled Sarabun (served under the policy), not tofu or a
+    # fallback font, for the page's words and the credential's
+    for selector in ("#verdict-headline", "h1 [lang=th]"):
+        used = _rendered_fonts(page, selector)
+        assert [f["familyName"] for f in used if f["isCustomFont"]] == ["Sarabun"], used
+    # shaped: a tone mark and an upper vowel take no width of their own, they sit on
+    # their consonant (unshaped, each would be a glyph or a dotted circle beside it)
+    alone, with_mark, stacked, bare = page.evaluate(_MARK_WIDTHS)
+    assert with_mark == pytest.approx(alone, abs=0.01)
+    assert stacked == pytest.approx(bare, abs=0.01)
+    # the form in Thai fits too, and its words are Thai
+    page.goto(f"{site.base}/verify")
+    assert page.evaluate("document.documentElement.lang") == "th"
+    assert "ตรวจสอบเหรียญตรา" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert console.csp_violations() == [], console.messages
+
+
+_TEXT_COLOURS = """() => {
+  const opaque = (el) => {
+    for (; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      if (bg && bg !== 'transparent' && !bg.endsWith(', 0)')) return bg;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden') continue;
+    found.push([el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''),
+                style.color, opaque(el), el.textContent.trim().slice(0, 30)]);
+  }
+  return found;
+}"""
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    r, g, b = (float(v) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    return r, g, b
+
+
+def _luminance(css: str) -> float:
+    channels = [c / 255 for c in _rgb(css)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(fg: str, bg: str) -> float:
+    high, low = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_every_text_on_the_pages_reaches_aa_contrast(
+    browser: Browser, console: Console, site: Api, lang: str
+) -> None:
+    """WCAG 2.1 AA, 4.5:1, for every element with text, from the colours Chromium computed
+    from the CSS (its own and its nearest opaque background)."""
+    page = _new_page(browser, console)
+    revoked = award_badge(site)
+    revoke(site, revoked)
+    paths = [
+        f"/badges/{quote(thai_badge(site), safe='')}",
+        f"/badges/{quote(revoked, safe='')}",
+        "/verify",
+    ]
+    pairs = []
+    for path in paths:
+        page.goto(f"{site.base}{path}?lang={lang}")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        pairs += page.evaluate(_TEXT_COLOURS)
+    assert len(pairs) > 60
+    low = [(what, fg, bg, text) for what, fg, bg, text in pairs if _contrast(fg, bg) < 4.5]
+    assert low == []
+    assert console.csp_violations() == [], console.messages

@@ -349,3 +349,25 @@ def test_credential_face_alt_text_and_a_jwt_carrier() -> None:
     assert re.search(rb"<title[^>]*>" + re.escape(title.encode()), svg)
     with pytest.raises(ValueError, match="compact JWS"):
         credential_badge("not a credential")
+
+
+@pytest.mark.parametrize(("lang", "title"), [("th", "การเล่าเรื่องด้วยข้อมูล"), ("en", None)])
+def test_cli_bake_draws_the_image_in_the_language_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, title: str | None
+) -> None:
+    from openmicrocred.cli.demo import demo_definition
+    from test_multilingual import _award, thai_definition
+
+    signed = _award(thai_definition())
+    path = tmp_path / "badge.json"
+    path.write_text(json.dumps(signed, ensure_ascii=False), "utf-8")
+    out = tmp_path / "baked.svg"
+    assert main(["bake", str(path), "-o", str(out), "--lang", lang]) == 0
+    data = out.read_bytes()
+    assert json.loads(unbake(data)) == signed
+    root, lines = _svg_lines(data)
+    expected = title or demo_definition().name
+    assert root.findtext(f"{SVG}title") == expected
+    shown = " ".join(line["text"] for line in lines)
+    assert ("พ.ศ. 2569" in shown) is (lang == "th")  # the Buddhist-era year in Thai
+    capsys.readouterr()

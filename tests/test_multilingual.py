@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +26,12 @@ from openmicrocred.microcredential import (
     award,
     criteria_narrative,
 )
-from openmicrocred.microcredential.narrative import LANGUAGES, NARRATIVE
+from openmicrocred.microcredential.narrative import (
+    LANGUAGES,
+    NARRATIVE,
+    feedback_narrative,
+    words_for,
+)
 from openmicrocred.present.images import badge_face
 from openmicrocred.schema import schema_errors
 from openmicrocred.verification import Verifier
@@ -161,3 +167,101 @@ def test_a_language_map_is_refused_by_safe_mode() -> None:
     credential["credentialSubject"]["achievement"]["name"] = {"th": THAI_NAME, "en": "Data"}
     with pytest.raises(OpenMicrocredError, match="name"):
         check_safe(credential)
+
+
+# -- the badge page of a Thai and English badge ---------------------------------------------
+
+
+def _thai_page(lang: str) -> str:
+    from openmicrocred.present.i18n import language
+    from openmicrocred.present.pages import badge_html
+
+    credential = _award(thai_definition())
+    report = Verifier(status_checker=None).verify(credential)
+    assert report.display is not None
+    achievement = report.display.achievement
+    if "related" not in achievement:  # until the report's display data carries ``related``
+        related = credential["credentialSubject"]["achievement"]["related"]
+        display = report.display.model_copy(
+            update={"achievement": {**achievement, "related": related}}
+        )
+        report = report.model_copy(update={"display": display})
+    return badge_html(report, lang=language(lang))
+
+
+@pytest.mark.parametrize(("lang", "english"), [("en", "English"), ("th", "ภาษาอังกฤษ")])
+def test_the_page_shows_each_language_with_its_own_lang(lang: str, english: str) -> None:
+    page = _thai_page(lang)
+    assert f'<html lang="{lang}">' in page
+    assert f'<h1 class="title"><span lang="th">{THAI_NAME}</span></h1>' in page
+    # the English version of the achievement (``related``), named in the reader's language
+    assert (
+        f'<span class="muted">{english}:</span> <strong><span lang="en">'
+        f"{demo_definition().name}</span></strong>"
+    ) in page
+    assert f'<span lang="en">{demo_definition().purpose}</span>' in page
+    # the criteria narrative: the Thai part marked th, the "In English" section marked en
+    sections = re.findall(r'<div class="md" lang="(\w+)">(<hr />\n)?<h(\d)>([^<]+)', page)
+    assert ("th", "", "4", "วัตถุประสงค์") in sections
+    assert ("en", "<hr />\n", "3", "In English") in sections
+
+
+@pytest.mark.parametrize(
+    ("lang", "alt"),
+    [
+        ("en", f"Micro-credential badge “{THAI_NAME}”, issued by {ISSUER['name']}"),
+        ("th", f"เหรียญตราไมโครเครดิต “{THAI_NAME}” ออกโดย {ISSUER['name']}"),
+    ],
+)
+def test_the_badge_image_has_a_text_alternative_in_the_readers_language(
+    lang: str, alt: str
+) -> None:
+    from openmicrocred.present.i18n import language
+    from openmicrocred.present.pages import badge_view
+
+    report = Verifier(status_checker=None).verify(_award(thai_definition()))
+    assert report.display is not None
+    assert badge_view(report.display, lang=language(lang)).image_alt == alt
+
+
+def test_language_sections_keep_unknown_headings_in_the_content_language() -> None:
+    from openmicrocred.present.pages import language_sections
+
+    text = "## Purpose\n\nOne\n\n---\n\n# Somewhere else\n\nTwo"
+    assert language_sections(text, "th") == [
+        {"@value": "## Purpose\n\nOne", "@language": "th"},
+        {"@value": "---\n\n# Somewhere else\n\nTwo", "@language": "th"},
+    ]
+    assert language_sections("no sections", "th") == "no sections"
+    assert language_sections({"en": "x"}, None) == {"en": "x"}
+
+
+def test_the_pages_know_the_headings_the_narrative_writes() -> None:
+    from openmicrocred.present.words import SECTION_LANGUAGES
+
+    assert {words_for(lang)("In English"): lang for lang in LANGUAGES} == SECTION_LANGUAGES
+
+
+def test_feedback_words_follow_the_definitions_language() -> None:
+    from openmicrocred.microcredential.assessment import Decision
+    from openmicrocred.microcredential.award import _feedback
+
+    fields: dict[str, Any] = {
+        "assessor": "A. Assessor",
+        "date": "2026-03-05",
+        "strengths": "S",
+        "improvements": "I",
+    }
+    english = feedback_narrative(passed=True, attempt=2, **fields)
+
+    # the same words, byte for byte, as the award's feedback today (so awards keep them)
+    class Assessed:
+        decision = Decision.PASS
+        assessor, strengths, improvements = "A. Assessor", "S", "I"
+        assessed_at = datetime(2026, 3, 5, 12, tzinfo=UTC)
+
+    assert english == _feedback(Assessed(), 2)  # type: ignore[arg-type]
+    thai = feedback_narrative(passed=False, language="th", **fields)
+    assert thai.startswith("## ความเห็นของผู้ประเมิน\n\n**ผลการตัดสิน:** ปรับปรุงแล้วส่งใหม่ ประเมินโดย")
+    assert "Decision" not in thai
+    assert "Passed" not in thai

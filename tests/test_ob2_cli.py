@@ -51,3 +51,69 @@ def test_upgrade_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["upgrade", "--help"])
     assert "Open Badges 2.0" in capsys.readouterr().out
+
+
+def _site(folder: Path) -> list[str]:
+    """The issuer's documents as files, and the --resource flags that serve them."""
+    documents = {
+        "https://badges.example/assertions/1": HOSTED,
+        "https://badges.example/assertions/2": {
+            **HOSTED,
+            "id": "https://badges.example/assertions/2",
+        },
+        "https://badges.example/badge": {
+            "@context": HOSTED["@context"],
+            "id": "https://badges.example/badge",
+            "type": "BadgeClass",
+            "name": "Soldering",
+            "description": "Joins metal with metal.",
+            "criteria": {"narrative": "Solder a joint."},
+            "issuer": "https://badges.example/issuer",
+        },
+        "https://badges.example/issuer": {
+            "@context": HOSTED["@context"],
+            "id": "https://badges.example/issuer",
+            "type": "Profile",
+            "name": "Badges Example",
+        },
+    }
+    flags = []
+    for i, (url, doc) in enumerate(documents.items()):
+        path = folder / f"doc{i}.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        flags += ["--resource", f"{url}={path}"]
+    return flags
+
+
+def test_upgrade_offline_from_local_copies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openmicrocred.verification import Verifier
+
+    key = tmp_path / "key.pem"
+    signer = Ed25519Key.generate()
+    key.write_bytes(signer.private_pem())
+    flags = [*_site(tmp_path), "--key", str(key), "--offline"]
+    assert main(["upgrade", "https://badges.example/assertions/1", *flags]) == 0
+    credential = json.loads(capsys.readouterr().out)
+    assert credential["issuer"]["id"] == signer.did
+    assert credential["credentialSubject"]["achievement"]["name"] == "Soldering"
+    assert Verifier().verify(credential, recipient="alice@example.org").verified
+
+
+def test_upgrade_several_into_a_clr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openmicrocred.verification import Verifier
+
+    key = tmp_path / "key.pem"
+    key.write_bytes(Ed25519Key.generate().private_pem())
+    urls = ["https://badges.example/assertions/1", "https://badges.example/assertions/2"]
+    flags = [*_site(tmp_path), "--key", str(key), "--offline"]
+    assert main(["upgrade", *urls, *flags]) == 2
+    assert "--clr NAME" in capsys.readouterr().err
+    out = tmp_path / "clr.json"
+    assert main(["upgrade", *urls, *flags, "--clr", "Workshop", "-o", str(out)]) == 0
+    clr = json.loads(out.read_text(encoding="utf-8"))
+    assert clr["name"] == "Workshop"
+    report = Verifier().verify(clr)
+    assert report.verified, report.checks
+    assert len(report.included) == 2

@@ -51,3 +51,48 @@ def test_upgrade_maps_and_records_provenance(https_server: Any, online_fetcher: 
     other = credential["issuer"]["otherIdentifier"][0]
     assert other["identifier"] == https_server.url("/issuer")
     assert parse_credential(credential).dump() == credential
+
+
+def test_upgraded_badges_in_a_clr_verify(https_server: Any, online_fetcher: Fetcher) -> None:
+    from openmicrocred.models import ClrCredential
+    from openmicrocred.ob2.clr import upgrade_into_clr
+    from openmicrocred.schema import schema_errors
+
+    _hosted(https_server)
+    second = _assertion(https_server, id=https_server.url("/assertions/2"))
+    _publish(https_server, "/assertions/2", second)
+    outcomes = [
+        verify_ob2(_assertion(https_server), fetcher=online_fetcher, now=NOW),
+        verify_ob2(second, fetcher=online_fetcher, now=NOW),
+    ]
+    key = Ed25519Key.generate()
+    clr = upgrade_into_clr(outcomes, key, name="Maker record", checked_at=NOW, learner=None)
+    assert schema_errors(clr) == []
+    report = Verifier(clock=lambda: NOW).verify(clr)
+    assert report.verdict is Verdict.VERIFIED, report.checks
+    assert [r.verdict for r in report.included] == [Verdict.VERIFIED, Verdict.VERIFIED]
+    inner = clr["credentialSubject"]["verifiableCredential"]
+    origins = [e["id"] for c in inner for e in c["evidence"] if OB2_ASSERTION_TYPE in e["type"]]
+    assert origins == [https_server.url("/assertions/1"), https_server.url("/assertions/2")]
+    assert clr["issuer"] == {"id": key.did, "type": ["Profile"], "name": "Example Maker Society"}
+    assert all(c["issuer"]["id"] == key.did and "proof" in c for c in inner)
+    parsed = parse_credential(clr)
+    assert isinstance(parsed, ClrCredential)
+    assert parsed.dump() == clr
+
+
+def test_a_clr_is_not_made_of_a_badge_that_did_not_verify(
+    https_server: Any, online_fetcher: Fetcher
+) -> None:
+    import pytest
+
+    from openmicrocred.ob2.clr import upgrade_into_clr
+
+    _hosted(https_server, expires="2026-03-01T00:00:00Z")
+    expired = verify_ob2(_assertion(https_server), fetcher=online_fetcher, now=NOW)
+    with pytest.raises(ValueError, match=r"does not verify.*expired"):
+        upgrade_into_clr([expired], Ed25519Key.generate(), name="x", checked_at=NOW)
+    with pytest.raises(ValueError, match=r"does not verify.*expired"):
+        upgrade(expired, Ed25519Key.generate(), checked_at=NOW)
+    with pytest.raises(ValueError, match="at least one"):
+        upgrade_into_clr([], Ed25519Key.generate(), name="x", checked_at=NOW)

@@ -14,6 +14,7 @@ import pytest
 
 from httpserver import Route
 from openmicrocred._encoding import b64url_encode
+from openmicrocred.errors import InputError
 from openmicrocred.fetch import Fetcher
 from openmicrocred.keys import RSAKey
 from openmicrocred.ob2.models import parse_assertion
@@ -98,6 +99,7 @@ def test_hosted_badge_verifies_from_its_url(https_server: Any, online_fetcher: F
     report = _verify(online_fetcher, url, recipient="Alice@Example.org")
     assert report.verdict is Verdict.VERIFIED, report.checks
     assert report.check("recipient").code == "recipient_ok"
+    assert report.proof_format == "none"  # hosted: the issuer's server vouches for it
     assert report.display.name == "3-D Printmaster"
     assert report.check("status").code == "no_status"
 
@@ -173,6 +175,10 @@ def test_revoked_with_410_gone(https_server: Any, online_fetcher: Fetcher) -> No
     doc = _assertion(https_server)
     _publish(https_server, "/assertions/1", {"id": doc["id"], "revoked": True}, status=410)
     assert _verify(online_fetcher, doc).verdict is Verdict.REVOKED
+    # a bare URL that answers 410: nothing to read, so an input error that says why, not a
+    # verdict (the format behind it is unknown)
+    with pytest.raises(InputError, match="the server says the badge is gone"):
+        _verify(online_fetcher, doc["id"])
 
 
 def test_expired(https_server: Any, online_fetcher: Fetcher) -> None:
@@ -239,6 +245,7 @@ def test_signed_badge_verifies(https_server: Any, online_fetcher: Fetcher, rsa_k
     report = _verify(online_fetcher, token, recipient="alice@example.org")
     assert report.verdict is Verdict.VERIFIED, report.checks
     assert report.check("status").code == "active"
+    assert report.proof_format == "jws"  # an OB 2.0 JWS, not a VC-JWT
 
 
 def test_tampered_jws(https_server: Any, online_fetcher: Fetcher, rsa_key: RSAKey) -> None:

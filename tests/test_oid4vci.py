@@ -55,6 +55,7 @@ class Issuer:
         self.base, self.http, self.clock, self.cert = base, http, clock, cert
         self.auth: dict[str, str] = {}
         self.issuer_id = ""
+        self.state: Any = None
 
     def badge(self) -> str:
         """Issue a badge through the VC-API (subject: the learner's e-mail identifier)."""
@@ -156,6 +157,7 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
         served = Issuer(base, http, clock, cert)
         state = app.state.service
         served.issuer_id = state.issuer_id
+        served.state = state
         client, secret = state.clients.add(["issue"], name="tests")
         answer = http.post(
             "/oauth2/token", data={"grant_type": "client_credentials"}, auth=(client.id, secret)
@@ -198,6 +200,9 @@ def test_an_offer_by_reference_and_by_value_and_its_chooser_page(issuer: Issuer)
     assert by_reference["credential_issuer"] == issuer.base
     assert by_reference["credential_configuration_ids"] == [LDP, JWT]
     assert "tx_code" not in by_reference["grants"][PRE]
+    assert offer["oid4vciByValue"].startswith("openid-credential-offer://?credential_offer=")
+    by_value = json.loads(parse_qs(urlsplit(offer["oid4vciByValue"]).query)["credential_offer"][0])
+    assert by_value == by_reference
     page = issuer.http.get(offer["wallet"], headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "openid-credential-offer://" in page.text
@@ -285,6 +290,9 @@ def test_transaction_code_missing_wrong_and_right(issuer: Issuer) -> None:
         "description": grant["tx_code"]["description"],
     }
     assert offer["vcapi"] is None  # a PIN-protected offer has no VC-API exchange
+    page = issuer.http.get(offer["wallet"]).text
+    assert "six-digit code" in page
+    assert "lcw.app" not in page
     _error(issuer.token(offer), 400, "invalid_request")
     wrong = "000000" if offer["txCode"] != "000000" else "111111"
     _error(issuer.token(offer, tx_code=wrong), 400, "invalid_grant")
@@ -410,6 +418,24 @@ def test_a_spent_nonce_is_refused(issuer: Issuer) -> None:
     _still_delivers(issuer, second)
 
 
+def test_a_signing_failure_half_way_leaves_nothing_written(issuer: Issuer) -> None:
+    """The token, the nonce and the offer are consumed in the transaction that signs: when
+    signing fails, all three are as before and the same request then succeeds."""
+    access = issuer.access(issuer.offer())
+    body = request(issuer)
+    nonce = json.loads(_b64(body["proofs"]["jwt"][0].split(".")[1]))["nonce"]
+
+    def broken(offer: Any) -> Any:
+        raise RuntimeError("the signer went away")
+
+    with pytest.raises(RuntimeError):
+        issuer.state.offers.deliver_with_token(access, nonce, HOLDER.did, broken)
+    assert issuer.state.offers.token(access) is not None
+    assert issuer.state.offers.nonce_is_live(nonce)
+    answer = issuer.credential(access, body)
+    assert answer.status_code == 200, answer.text
+
+
 def test_no_or_a_wrong_bearer_token(issuer: Issuer) -> None:
     answer = issuer.http.post("/oid4vci/credential", json={})
     _error(answer, 401, "invalid_token")
@@ -458,15 +484,22 @@ def run_node(script: str, issuer: Issuer, task: dict[str, Any]) -> dict[str, Any
     return result
 
 
-@pytest.mark.parametrize("config", [LDP, JWT])
-def test_the_openid4vc_client_receives_a_badge_end_to_end(issuer: Issuer, config: str) -> None:
+@pytest.mark.parametrize(
+    ("config", "link"), [(LDP, "oid4vci"), (JWT, "oid4vciByValue")], ids=["ldp_vc", "jwt_vc_json"]
+)
+def test_the_openid4vc_client_receives_a_badge_end_to_end(
+    issuer: Issuer, config: str, link: str
+) -> None:
+    """The ``ldp_vc`` badge from an offer by reference, the VC-JWT one from an offer by value,
+    both behind a transaction code."""
     node_or_skip()
     offer = issuer.offer(tx_code=True)
     result = run_node(
         "oid4vci_wallet.mjs",
         issuer,
-        {"offer": offer["oid4vci"], "txCode": offer["txCode"], "configuration": config},
+        {"offer": offer[link], "txCode": offer["txCode"], "configuration": config},
     )
+    assert result["offer"]["grants"][PRE]["tx_code"]["length"] == 6
     credential = result["credential"]
     assert result["holder"].startswith("did:key:z6Mk")
     if config == JWT:
@@ -474,11 +507,11 @@ def test_the_openid4vc_client_receives_a_badge_end_to_end(issuer: Issuer, config
         assert found["credentialSubject"]["id"] == result["holder"]
     else:
         assert credential["credentialSubject"]["id"] == result["holder"]
-        assert _reference_stack_verifies(issuer, credential)
+        assert reference_stack_verifies(issuer, credential)
     assert issuer.verified(credential)
 
 
-def _reference_stack_verifies(issuer: Issuer, credential: dict[str, Any]) -> bool:
+def reference_stack_verifies(issuer: Issuer, credential: dict[str, Any]) -> bool:
     """Digital Bazaar's stack (tests/interop, pinned) on the received badge: proof, dates
     and status (the list as this service publishes it)."""
     if not (ROOT / "tests" / "interop" / "node_modules" / "@digitalbazaar" / "vc").is_dir():

@@ -86,6 +86,20 @@ def test_the_catalog_has_every_message_of_the_code(tmp_path: Path) -> None:
     assert extracted == set(_po("th"))
 
 
+def test_the_catalog_script_finds_the_catalogs_complete() -> None:
+    """``scripts/catalogs.py check`` (the documented way to refresh them) agrees, and writes
+    nothing."""
+    before = {p: p.read_bytes() for p in LOCALE_DIR.rglob("messages.*")}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "catalogs.py"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert {p: p.read_bytes() for p in LOCALE_DIR.rglob("messages.*")} == before
+
+
 def test_every_verdict_and_check_code_has_a_plain_sentence() -> None:
     assert set(Verdict) <= set(words.VERDICT_WORDS)
     assert set(CheckCode) == set(words.CHECK_SENTENCES)
@@ -244,3 +258,34 @@ def test_cli_start_does_not_import_babel() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_badge_image_speaks_the_readers_language(site: Api) -> None:
+    from openmicrocred.bake import unbake
+    from test_browser import thai_badge
+
+    badge_id = thai_badge(site)
+    path = f"/badges/{quote(badge_id, safe='')}"
+    page = site.http.get(f"{path}?lang=en").text
+    assert f'<img src="{path}?format=png&amp;lang=en"' in page
+    english, thai = (site.http.get(f"{path}?format=png&lang={lang}") for lang in ("en", "th"))
+    assert english.status_code == thai.status_code == 200
+    assert english.content != thai.content  # "Data Storytelling" / "การเล่าเรื่องด้วยข้อมูล"
+    assert json.loads(unbake(english.content)) == json.loads(unbake(thai.content))
+    # without ?lang= (a link preview, a download): the credential's own language, Thai
+    assert site.http.get(f"{path}?format=png").content == thai.content
+
+
+def test_link_previews_say_the_language_and_describe_the_image(site: Api) -> None:
+    from test_browser import thai_badge
+
+    path = f"/badges/{quote(thai_badge(site), safe='')}"
+    for lang, locale, alt in (
+        ("th", "th_TH", "เหรียญตราไมโครเครดิต “การเล่าเรื่องด้วยข้อมูล” ออกโดย"),
+        ("en", "en_US", "Micro-credential badge “การเล่าเรื่องด้วยข้อมูล”, issued by"),
+    ):
+        page = site.http.get(f"{path}?lang={lang}").text
+        assert f'<meta property="og:locale" content="{locale}">' in page
+        [image_alt] = re.findall(r'<meta property="og:image:alt" content="([^"]*)">', page)
+        assert image_alt.startswith(alt)
+        assert f'alt="{image_alt}"' in page  # the same words as the page's own image

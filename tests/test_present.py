@@ -101,3 +101,54 @@ def test_html_page_escapes_everything_and_loads_nothing() -> None:
     assert "NOT VERIFIED: forged or altered" in bad
     assert "REVOKED" not in bad
     assert "Not verified on this page" in badge_page(signed)
+
+
+LINKEDIN_PARAMETERS = {
+    "startTask",
+    "name",
+    "organizationId",
+    "organizationName",
+    "issueYear",
+    "issueMonth",
+    "expirationYear",
+    "expirationMonth",
+    "certUrl",
+    "certId",
+}
+"""The query parameters of LinkedIn's "Add licence or certification" link, as its Add to
+Profile page (https://addtoprofile.linkedin.com/) documents them."""
+
+
+def test_linkedin_url_uses_only_documented_names_and_prefers_the_organisation_id() -> None:
+    url = linkedin_add_to_profile_url(
+        "การเล่าเรื่องด้วยข้อมูล",
+        issued=datetime(2026, 3, 6, tzinfo=UTC),
+        cert_url="https://badges.kmutt.ac.th/verify?id=urn%3Auuid%3A1",
+        cert_id="urn:uuid:1",
+        organization_name="KMUTT",
+        organization_id="1234567",
+        expires=datetime(2029, 3, 1, tzinfo=UTC),
+    )
+    query = parse_qs(urlsplit(url).query)
+    assert set(query) == LINKEDIN_PARAMETERS - {"organizationName"}
+    assert query["organizationId"] == ["1234567"]
+    assert query["name"] == ["การเล่าเรื่องด้วยข้อมูล"]  # Thai survives the encoding
+    assert query["certUrl"] == ["https://badges.kmutt.ac.th/verify?id=urn%3Auuid%3A1"]
+    assert query["expirationMonth"] == ["3"]
+
+
+def test_the_learners_name_shows_when_the_issuer_stated_it() -> None:
+    from openmicrocred.present.pages import badge_view
+    from openmicrocred.verification.report import CredentialDisplay
+
+    hashed = {"identityType": "emailAddress", "hashed": True}
+    named = {"identityType": "name", "hashed": False, "identity": "สมชาย ใจดี"}
+    shown = badge_view(CredentialDisplay(subject={"identifier": [hashed, named]}))
+    assert shown.recipient is not None
+    assert [p.text for p in shown.recipient.name] == ["สมชาย ใจดี"]
+    only_hashed = badge_view(CredentialDisplay(subject={"identifier": [hashed]}))
+    assert only_hashed.recipient is None
+    assert only_hashed.recipient_note == "email address"
+    # a hashed name is no name to show
+    secret = {"identityType": "name", "hashed": True, "identity": "sha256$ab"}
+    assert badge_view(CredentialDisplay(subject={"identifier": [secret]})).recipient is None

@@ -1,8 +1,8 @@
 // An OpenID4VCI 1.0 wallet built on the independent @openid4vc/openid4vci client (pinned in
 // package-lock.json): reads {offer, txCode?, configuration} as JSON on stdin, resolves the
-// offer (by reference), fetches the issuer and authorization server metadata, redeems the
-// pre-authorized code (with the transaction code), asks the nonce endpoint for a c_nonce,
-// makes a `jwt` key proof with a fresh did:key (Ed25519) and requests the credential.
+// offer (by reference or by value), fetches the issuer and authorization server metadata,
+// redeems the pre-authorized code (with the transaction code), asks the nonce endpoint for a
+// c_nonce, makes a `jwt` key proof with a fresh did:key (Ed25519) and requests the credential.
 // Writes {holder, credential, offer, format} as JSON on stdout. TLS trust comes from
 // NODE_EXTRA_CA_CERTS (the tests' self-signed certificate).
 import {createHash, randomBytes} from 'node:crypto';

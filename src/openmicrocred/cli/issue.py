@@ -55,23 +55,25 @@ def _cmd_keygen(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_issue(args: argparse.Namespace, out: TextIO) -> int:
     from ..errors import OpenMicrocredError
-    from ..keys import Ed25519Key, load_private_key
+    from ..keys import Ed25519PublicKey
+    from ..signers import load_signer
 
     try:
         credential: Any = json.loads(Path(args.credential).read_text(encoding="utf-8"))
         if not isinstance(credential, dict):
             raise ValueError("the credential must be a JSON object")
-        key = load_private_key(args.key, passphrase=_passphrase(args))
+        key = load_signer(args.key, passphrase=_passphrase(args))
         method = args.verification_method
         if method is None:
-            if not isinstance(key, Ed25519Key):
+            public = key.public_key
+            if not isinstance(public, Ed25519PublicKey):
                 raise ValueError("give --verification-method for an RSA or P-256 key")
-            method = key.verification_method
+            method = public.verification_method
             issuer = credential.get("issuer")
             issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-            if issuer_id != key.did:
+            if issuer_id != public.did:
                 raise ValueError(
-                    f"the credential's issuer is {issuer_id!r}, but the key is {key.did}; set "
+                    f"the credential's issuer is {issuer_id!r}, but the key is {public.did}; set "
                     "the issuer to the key's DID or give --verification-method"
                 )
         if "id" not in credential:
@@ -126,7 +128,12 @@ def add_commands(sub: Subcommands) -> None:
 
     issue = sub.add_parser("issue", help="sign a credential (eddsa-rdfc-2022 or VC-JWT)")
     issue.add_argument("credential", metavar="CREDENTIAL.json", help="the unsigned credential")
-    issue.add_argument("--key", required=True, help="the issuer's private key file (PEM)")
+    issue.add_argument(
+        "--key",
+        required=True,
+        help="the issuer's private key file (PEM), or the PKCS#11 URI of a key in an HSM "
+        "(pkcs11:token=...;object=...?module-path=...; docs/keys.md)",
+    )
     issue.add_argument(
         "--passphrase-env",
         metavar="VAR",

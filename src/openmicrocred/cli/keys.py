@@ -18,6 +18,7 @@ from ._io import Subcommands
 
 if TYPE_CHECKING:
     from ..did.keyring import KeyRing
+    from ..signers.pkcs11 import Pkcs11KeyRef
 
 __all__ = ["add_commands"]
 
@@ -42,23 +43,38 @@ def _print_ring(ring: KeyRing, out: TextIO) -> None:
     print(f"controller:           {ring.controller}", file=out)
     for entry in ring.keys:
         mark = "active (signs)" if entry.id == ring.active else "published (verifies)"
-        print(f"  {entry.id:<20} {mark:<21} {entry.public_key_multibase}", file=out)
+        hsm = " (in an HSM)" if entry.pkcs11 else ""
+        print(f"  {entry.id:<20} {mark:<21} {entry.public_key_multibase}{hsm}", file=out)
     for gone in ring.removed:
         print(f"  {gone.id:<20} removed {gone.removed} ({gone.reason})", file=out)
+
+
+def _key_source(value: str | None) -> str | Pkcs11KeyRef | None:
+    """A key file's path, or the key in an HSM a ``pkcs11:`` URI names."""
+    from ..signers.pkcs11 import Pkcs11KeyRef
+
+    if value is not None and value.startswith("pkcs11:"):
+        return Pkcs11KeyRef.from_uri(value)
+    return value
 
 
 def _cmd_rotate(args: argparse.Namespace, out: TextIO) -> int:
     from ..did.keyring import rotate
     from ..errors import OpenMicrocredError
+    from ..signers.pkcs11 import Pkcs11KeyRef
 
     folder = Path(args.dir)
     try:
+        new_key = _key_source(args.new_key)
+        if new_key is not None and not isinstance(new_key, Pkcs11KeyRef):
+            raise ValueError("--new-key takes a pkcs11: URI (without it a new key file is made)")
         ring = rotate(
             folder,
             controller=args.did,
-            current_key=args.current_key,
+            current_key=_key_source(args.current_key),
             current_id=args.current_id,
             new_id=args.new_id,
+            new_key=new_key,
         )
         print(f"new signing key:      {ring.verification_method}", file=out)
         _print_ring(ring, out)
@@ -69,14 +85,23 @@ def _cmd_rotate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_remove(args: argparse.Namespace, out: TextIO) -> int:
-    from ..did.keyring import remove_key
+    from ..did.keyring import KeyRing, remove_key
     from ..errors import OpenMicrocredError
 
     folder = Path(args.dir)
     try:
+        gone = KeyRing.load(folder).entry(args.key_id) if KeyRing.exists(folder) else None
         ring = remove_key(folder, args.key_id, reason=args.reason)
-        print(f"removed {args.key_id}: its private key file is deleted and it is no", file=out)
-        print("longer published; credentials it signed now verify as key_not_published", file=out)
+        if gone is not None and gone.pkcs11 is not None:
+            print(
+                f"removed {args.key_id}: no longer published. It is still on its token:", file=out
+            )
+            print(f"  destroy it there with the token's tools ({gone.pkcs11})", file=out)
+        else:
+            print(f"removed {args.key_id}: its private key file is deleted and it is", file=out)
+            print("  no longer published", file=out)
+        print("credentials it signed now verify as key_not_published (not as forged);", file=out)
+        print("verifiers that cached the old DID document accept them until it expires", file=out)
         _print_ring(ring, out)
         _write_document(ring, folder, args.did_document, out)
     except (OSError, ValueError, OpenMicrocredError) as exc:
@@ -117,7 +142,7 @@ def _cmd_hsm_info(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_hsm_keygen(args: argparse.Namespace, out: TextIO) -> int:
     from ..errors import OpenMicrocredError
-    from ..signers.pkcs11 import Pkcs11Ed25519Key, read_pin
+    from ..signers.pkcs11 import Pkcs11Ed25519Key, Pkcs11KeyRef, read_pin
 
     try:
         pin = read_pin(env=args.pin_env, file=args.pin_file)
@@ -130,6 +155,13 @@ def _cmd_hsm_keygen(args: argparse.Namespace, out: TextIO) -> int:
             )
             print(f"publicKeyMultibase:   {key.public_key.multibase}", file=out)
             print(f"did:key:              {key.did}", file=out)
+            ref = Pkcs11KeyRef(
+                module=Path(args.module).absolute(),
+                token=args.token,
+                key_label=args.label,
+                pin_file=Path(args.pin_file).absolute() if args.pin_file else None,
+            )
+            print(f"PKCS#11 URI:          {ref.uri}", file=out)
     except (ValueError, OpenMicrocredError) as exc:
         return _fail("hsm-keygen", exc)
     return 0
@@ -144,7 +176,16 @@ def _ring_commands(keys: Subcommands) -> None:
     )
     rotate.add_argument("--did", help="the issuer's did:web (needed the first time)")
     rotate.add_argument(
-        "--current-key", metavar="FILE", help="the key in use (default DIR/issuer-key.pem)"
+        "--current-key",
+        metavar="FILE|URI",
+        help="the key in use, first time only: a file (default DIR/issuer-key.pem) or the "
+        "pkcs11: URI of a key in an HSM",
+    )
+    rotate.add_argument(
+        "--new-key",
+        metavar="URI",
+        help="the pkcs11: URI of the new key in an HSM (make it with `keys hsm-keygen`); "
+        "default: a new key file DIR/key-N.pem",
     )
     rotate.add_argument("--current-id", metavar="ID", help="its fragment (default key-1)")
     rotate.add_argument("--new-id", metavar="ID", help="the new key's fragment (default key-N)")

@@ -13,6 +13,17 @@ from ._io import Subcommands
 
 __all__ = ["add_commands"]
 
+STORAGE_ENV = "OPENMICROCRED_STORAGE"
+"""The storage URL when ``--storage`` is not given (keeps a database password off the
+command line, where other users of the machine can see it)."""
+
+
+def _storage(args: argparse.Namespace) -> str | None:
+    import os
+
+    given: str | None = getattr(args, "storage", None)
+    return given or os.environ.get(STORAGE_ENV) or None
+
 
 def _settings(args: argparse.Namespace) -> tuple[Any, str]:
     """The settings: the file's (``--settings``), with the options given on the command
@@ -26,6 +37,7 @@ def _settings(args: argparse.Namespace) -> tuple[Any, str]:
         "base_url": args.base_url,
         "rate_limit_per_s": args.rate_limit,
         "rate_limit_burst": args.rate_burst,
+        "storage": _storage(args),
     }
     defaults: dict[str, Any] = {
         "data_dir": Path("./openmicrocred-data").absolute(),
@@ -70,6 +82,10 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     for issuer in state.issuers.values():
         print(f"issuer {issuer.name}: {issuer.issuer_id}", file=out)
     print(f"data in {settings.data_dir}", file=out)
+    if settings.storage is not None:
+        from ..storage.backend import redact
+
+        print(f"storage: {redact(settings.storage)}", file=out)
     workers = f" with {args.workers} workers" if args.workers > 1 else ""
     print(f"serving {scheme}://{args.host}:{args.port}{workers} (API docs at /docs)", file=out)
     out.flush()
@@ -91,10 +107,11 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _store(data: Path) -> Any:
+def _store(args: argparse.Namespace) -> Any:
     from ..service.clients import CLIENTS_FILE, ClientStore
 
-    return ClientStore(data / CLIENTS_FILE)
+    url = _storage(args)
+    return ClientStore(url if url is not None else args.data / CLIENTS_FILE)
 
 
 def _when(seconds: float) -> str:
@@ -105,7 +122,7 @@ def _when(seconds: float) -> str:
 
 
 def _clients_add(args: argparse.Namespace, out: TextIO) -> int:
-    client, secret = _store(args.data).add(args.scope or [], name=args.name or "")
+    client, secret = _store(args).add(args.scope or [], name=args.name or "")
     if args.json:
         answer = {"client_id": client.id, "client_secret": secret}
         print(json.dumps({**answer, "scope": " ".join(client.scopes)}), file=out)
@@ -120,7 +137,7 @@ def _clients_add(args: argparse.Namespace, out: TextIO) -> int:
 def _clients_list(args: argparse.Namespace, out: TextIO) -> int:
     from ._io import terminal_safe
 
-    listed = _store(args.data).clients()
+    listed = _store(args).clients()
     if not listed:
         print("no clients (add one with 'openmicrocred clients add')", file=out)
     for c in listed:
@@ -132,7 +149,7 @@ def _clients_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _clients_revoke(args: argparse.Namespace, out: TextIO) -> int:
-    if not _store(args.data).revoke(args.client_id):
+    if not _store(args).revoke(args.client_id):
         print(f"openmicrocred clients revoke: no client {args.client_id}", file=sys.stderr)
         return 2
     print(f"{args.client_id}: revoked; its tokens no longer work", file=out)
@@ -142,10 +159,12 @@ def _clients_revoke(args: argparse.Namespace, out: TextIO) -> int:
 def _cmd_clients(args: argparse.Namespace, out: TextIO) -> int:
     import sqlite3
 
+    from ..errors import OpenMicrocredError
+
     actions = {"add": _clients_add, "list": _clients_list, "revoke": _clients_revoke}
     try:
         return actions[args.action](args, out)
-    except (OSError, ValueError, sqlite3.Error) as exc:
+    except (OSError, ValueError, sqlite3.Error, OpenMicrocredError) as exc:
         print(f"openmicrocred clients {args.action}: {exc}", file=sys.stderr)
         return 2
 
@@ -162,6 +181,12 @@ def _add_clients_command(sub: Subcommands) -> None:
         default=Path("./openmicrocred-data"),
         metavar="DIR",
         help="the service's data directory (clients are kept in DIR/clients.sqlite)",
+    )
+    data.add_argument(
+        "--storage",
+        metavar="URL",
+        help=f"the service's storage URL, if it has one (postgresql://... or sqlite:///...;"
+        f" default ${STORAGE_ENV})",
     )
     add = actions.add_parser(
         "add", parents=[data], help="create a client; prints its id and secret once"
@@ -199,6 +224,13 @@ def add_commands(sub: Subcommands) -> None:
         metavar="DIR",
         help="data directory: keys, status registries, lists (created on first start; "
         "default ./openmicrocred-data)",
+    )
+    serve.add_argument(
+        "--storage",
+        metavar="URL",
+        help="one database for everything but the keys, shared by every worker and host: "
+        f"postgresql://user:pw@host:port/db or sqlite:///path (default ${STORAGE_ENV}, else "
+        "SQLite files in the data directory)",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")

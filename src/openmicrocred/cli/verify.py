@@ -306,7 +306,7 @@ def _cmd_bake(args: argparse.Namespace, out: TextIO) -> int:
             from ..present.images import credential_badge
 
             svg = args.output.lower().endswith(".svg")
-            image = credential_badge(credential, format="svg" if svg else "png")
+            image = credential_badge(credential, format="svg" if svg else "png", lang=args.lang)
         baked = bake(image, credential)
     except (OSError, ValueError, RecursionError, BakeError) as exc:
         print(f"openmicrocred bake: {terminal_safe(str(exc))}", file=sys.stderr)
@@ -403,6 +403,11 @@ def _add_bake(sub: Subcommands) -> None:
     )
     bake.add_argument("credential", help="the credential: a .json file or a .jwt file")
     bake.add_argument("-o", "--output", required=True, help="where to write the baked image")
+    bake.add_argument(
+        "--lang",
+        help="the language of a drawn image (en, th): the achievement's name in it when the "
+        "credential carries it (inLanguage or a related translation); default: its own",
+    )
     bake.set_defaults(func=_cmd_bake)
 
 

@@ -1,10 +1,12 @@
 """The keys of a did:web issuer over time: rotation and removal.
 
 A key ring is a folder with ``keyring.json`` (public facts only) and one PEM file per key
-(mode 0600). Its DID document lists every *published* key as a verification method and an
-``assertionMethod``, so credentials signed before a rotation keep verifying; one of them is
-*active*, the key new credentials are signed with. Removing a key (after a compromise)
-deletes its private key file and drops it from the document: what it signed then fails as
+(mode 0600), or for a key in an HSM its PKCS#11 URI (never the PIN: the token signs). Its
+DID document lists every *published* key as a verification method and an
+``assertionMethod``, so credentials signed before a rotation keep verifying; one of them
+is *active*, the key new credentials are signed with. Removing a key (after a compromise)
+deletes its private key file (a key on a token stays there: destroy it with the token's
+tools) and drops it from the document: what it signed then fails as
 ``key_not_published`` ("unverifiable", never "tampered"), since nobody can tell a badge the
 issuer signed from one the thief signed.
 
@@ -12,7 +14,10 @@ issuer signed from one the thief signed.
 
     {"version": 1, "controller": "did:web:kmutt.example", "active": "key-2",
      "keys": [{"id": "key-1", "file": "key-1.pem", "publicKeyMultibase": "z6Mk…",
-               "created": "2026-01-15T00:00:00Z"}, …],
+               "created": "2026-01-15T00:00:00Z"},
+              {"id": "key-2", "pkcs11": "pkcs11:token=issuer;object=kmutt-2026;type=private?
+               module-path=/usr/lib/softhsm/libsofthsm2.so", "publicKeyMultibase": "z6Mk…",
+               "created": "2026-03-01T00:00:00Z"}],
      "removed": [{"id": "key-0", "publicKeyMultibase": "z6Mk…", "removed": "…",
                   "reason": "compromised"}]}
 
@@ -29,11 +34,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .._time import format_datetime
 from ..errors import InputError, KeyFormatError, ResolutionError
-from ..keys import Ed25519Key, Ed25519PublicKey
+from ..keys import Ed25519Key, Ed25519PublicKey, Ed25519SigningKey
+from ..signers.pkcs11 import Pkcs11Ed25519Key, Pkcs11KeyRef
 from .web import did_web_document, did_web_url
 
 __all__ = ["KEYRING_FILE", "KeyEntry", "KeyRing", "RemovedKey", "remove_key", "rotate"]
@@ -43,15 +49,42 @@ _FRAGMENT = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 class KeyEntry(BaseModel):
-    """A published key: its fragment, its private key file (in the ring's folder) and its
-    public key."""
+    """A published key: its fragment, where its private key is (a file in the ring's folder,
+    or a key in an HSM named by its PKCS#11 URI, without the PIN) and its public key."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     id: str = Field(pattern=_FRAGMENT)
-    file: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    file: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    pkcs11: str | None = None
     public_key_multibase: str = Field(alias="publicKeyMultibase")
     created: str
+
+    @model_validator(mode="after")
+    def _one_place(self) -> KeyEntry:
+        if (self.file is None) == (self.pkcs11 is None):
+            raise ValueError("give the key's file or its pkcs11 URI (one of them)")
+        if self.pkcs11 is not None:
+            Pkcs11KeyRef.model_validate(self.pkcs11)  # raises ValueError naming the part
+        return self
+
+    def open(
+        self, folder: str | os.PathLike[str], *, passphrase: str | bytes | None = None
+    ) -> Ed25519SigningKey:
+        """The private key: read from its file, or opened on its token (the PIN from the
+        URI's ``pin-source`` file or ``$OPENMICROCRED_PKCS11_PIN``).
+
+        :raises SignerError: the token, PIN or key (HSM).
+        """
+        if self.pkcs11 is not None:
+            return Pkcs11KeyRef.model_validate(self.pkcs11).open()
+        assert self.file is not None  # one of the two, checked above
+        return Ed25519Key.load(Path(folder) / self.file, passphrase=passphrase)
+
+    @property
+    def where(self) -> str:
+        """The key file's name or the HSM key's URI, for messages."""
+        return self.file or self.pkcs11 or ""
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -68,6 +101,8 @@ class RemovedKey(BaseModel):
     public_key_multibase: str = Field(alias="publicKeyMultibase")
     removed: str
     reason: str = ""
+    pkcs11: str | None = None
+    """Where a removed HSM key still is (its token keeps it until destroyed there)."""
 
 
 class KeyRing(BaseModel):
@@ -150,23 +185,26 @@ class KeyRing(BaseModel):
 
     def signing_key(
         self, folder: str | os.PathLike[str], *, passphrase: str | bytes | None = None
-    ) -> Ed25519Key:
-        """The active key, read from its file and checked against the ring's public key.
+    ) -> Ed25519SigningKey:
+        """The active key, read from its file or opened on its token, and checked against
+        the ring's public key.
 
-        :raises InputError: the file does not hold the key the ring publishes.
+        :raises InputError: the file or token key is not the key the ring publishes.
+        :raises SignerError: the token, PIN or key (HSM).
         """
         entry = self.entry(self.active)
-        key = Ed25519Key.load(Path(folder) / entry.file, passphrase=passphrase)
+        key = entry.open(folder, passphrase=passphrase)
         if key.public_key != entry.public_key:
-            raise InputError(
-                f"{Path(folder) / entry.file} does not hold the key published as {entry.id!r}"
-            )
+            if isinstance(key, Pkcs11Ed25519Key):
+                key.close()
+            where = entry.pkcs11 or Path(folder) / entry.where
+            raise InputError(f"{where} does not hold the key published as {entry.id!r}")
         return key
 
     def save(self, folder: str | os.PathLike[str]) -> None:
         """Write ``folder/keyring.json`` atomically."""
         self.check()
-        data = json.dumps(self.model_dump(by_alias=True), indent=2) + "\n"
+        data = json.dumps(self.model_dump(by_alias=True, exclude_none=True), indent=2) + "\n"
         _write_atomically(Path(folder) / KEYRING_FILE, data.encode("utf-8"))
 
 
@@ -195,18 +233,34 @@ def _next_id(ring: KeyRing | None) -> str:
     return f"key-{n}"
 
 
+def _hsm_public_key(ref: Pkcs11KeyRef) -> Ed25519PublicKey:
+    """The public key of a key on a token (opened once: the PIN and key are checked now)."""
+    with ref.open() as key:
+        return key.public_key
+
+
 def _start(
-    folder: Path, controller: str | None, current: Path | None, current_id: str | None, stamp: str
+    folder: Path,
+    controller: str | None,
+    current: Path | Pkcs11KeyRef | None,
+    current_id: str | None,
+    stamp: str,
 ) -> KeyRing:
     """A ring for a folder that has none yet: its current key (``current``, or the
     service's ``issuer-key.pem``) becomes the first published, active key."""
     if controller is None:
         raise InputError("the folder has no key ring yet: give the issuer's did:web")
+    key_id = current_id or "key-1"
+    if isinstance(current, Pkcs11KeyRef):
+        public = _hsm_public_key(current)
+        entry = KeyEntry(
+            id=key_id, pkcs11=current.uri, public_key_multibase=public.multibase, created=stamp
+        )
+        return KeyRing(controller=controller, active=key_id, keys=(entry,))
     source = current or folder / "issuer-key.pem"
     if not source.is_file():
         raise InputError(f"no current key at {source}: give the key file in use today")
     key = Ed25519Key.load(source)
-    key_id = current_id or "key-1"
     if source.parent.resolve() == folder.resolve():
         file = source.name  # already in the ring's folder: no second copy of a private key
     else:
@@ -218,25 +272,50 @@ def _start(
     return KeyRing(controller=controller, active=key_id, keys=(entry,))
 
 
+def _new_entry(
+    ring: KeyRing, folder: Path, key_id: str, new_key: Ed25519Key | Pkcs11KeyRef | None, stamp: str
+) -> KeyEntry:
+    key = new_key or Ed25519Key.generate()
+    public = _hsm_public_key(key) if isinstance(key, Pkcs11KeyRef) else key.public_key
+    if any(k.public_key == public for k in ring.keys):
+        raise InputError("that key is published already; a rotation needs a new key")
+    if isinstance(key, Pkcs11KeyRef):
+        return KeyEntry(
+            id=key_id, pkcs11=key.uri, public_key_multibase=public.multibase, created=stamp
+        )
+    file = f"{key_id}.pem"
+    try:
+        key.save(folder / file)
+    except FileExistsError:
+        raise InputError(f"{folder / file} exists; refusing to overwrite a key file") from None
+    return KeyEntry(
+        id=key_id, file=file, public_key_multibase=key.public_key.multibase, created=stamp
+    )
+
+
 def rotate(
     folder: str | os.PathLike[str],
     *,
     controller: str | None = None,
-    current_key: str | os.PathLike[str] | None = None,
+    current_key: str | os.PathLike[str] | Pkcs11KeyRef | None = None,
     current_id: str | None = None,
     new_id: str | None = None,
-    new_key: Ed25519Key | None = None,
+    new_key: Ed25519Key | Pkcs11KeyRef | None = None,
     now: datetime | None = None,
 ) -> KeyRing:
     """Add a new key to the ring in ``folder`` and make it the active (signing) key; the
     keys before it stay published, so what they signed keeps verifying.
 
     The first rotation of a folder without a ring starts one from the key in use
-    (``current_key``, default the service's ``issuer-key.pem``, published as ``current_id``,
-    default ``key-1``: the service's default fragment) for ``controller``.
+    (``current_key``: a key file, default the service's ``issuer-key.pem``, or a key in an
+    HSM; published as ``current_id``, default ``key-1``: the service's default fragment)
+    for ``controller``.
 
-    :param new_key: the new key (default: a new random one), saved as ``{new_id}.pem``.
+    :param new_key: the new key: one in memory, saved as ``{new_id}.pem`` (default: a new
+        random one), or a key in an HSM (:class:`~openmicrocred.signers.pkcs11.Pkcs11KeyRef`;
+        the ring keeps its URI, never the PIN; the key is opened once to read its public key).
     :raises InputError: no ring and no controller or current key, or a key id in use.
+    :raises SignerError: an HSM key cannot be opened.
     """
     where = Path(folder)
     where.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -246,21 +325,16 @@ def rotate(
         if controller is not None and controller != ring.controller:
             raise InputError(f"the key ring is for {ring.controller}, not {controller}")
     else:
-        ring = _start(
-            where, controller, Path(current_key) if current_key else None, current_id, stamp
+        current = (
+            current_key
+            if isinstance(current_key, Pkcs11KeyRef) or current_key is None
+            else Path(current_key)
         )
+        ring = _start(where, controller, current, current_id, stamp)
     key_id = new_id or _next_id(ring)
     if key_id in {k.id for k in ring.keys} | {r.id for r in ring.removed}:
         raise InputError(f"the key id {key_id!r} is (or was) in use; ids are never reused")
-    key = new_key or Ed25519Key.generate()
-    file = f"{key_id}.pem"
-    try:
-        key.save(where / file)
-    except FileExistsError:
-        raise InputError(f"{where / file} exists; refusing to overwrite a key file") from None
-    entry = KeyEntry(
-        id=key_id, file=file, public_key_multibase=key.public_key.multibase, created=stamp
-    )
+    entry = _new_entry(ring, where, key_id, new_key, stamp)
     rotated = ring.model_copy(update={"keys": (*ring.keys, entry), "active": key_id})
     rotated.save(where)
     return rotated
@@ -292,9 +366,11 @@ def remove_key(
         public_key_multibase=entry.public_key_multibase,
         removed=_stamp(now),
         reason=reason,
+        pkcs11=entry.pkcs11,
     )
     kept = tuple(k for k in ring.keys if k.id != key_id)
     updated = ring.model_copy(update={"keys": kept, "removed": (*ring.removed, gone)})
     updated.save(where)
-    (where / entry.file).unlink(missing_ok=True)
+    if entry.file is not None:
+        (where / entry.file).unlink(missing_ok=True)
     return updated

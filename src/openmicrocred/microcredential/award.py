@@ -22,7 +22,7 @@ from ..models import IdentityObject
 from ..status.registry import StatusRegistry
 from .assessment import Assessment, Decision, LearnerRecord, Submission
 from .definition import MicroCredential, RubricCriterion
-from .narrative import words_for
+from .narrative import feedback_narrative, words_for
 
 __all__ = ["AwardedBadge", "award", "build_credential", "criteria_narrative"]
 
@@ -191,14 +191,15 @@ def _achievement(definition: MicroCredential, issuer: dict[str, Any]) -> dict[st
 
 
 def _evidence(definition: MicroCredential, submission: Submission) -> list[dict[str, Any]]:
+    w = words_for(definition.language)
     answers = "\n\n".join(
         f"**{q.question}**\n\n{submission.answers.get(q.id, '')}" for q in definition.questions
     )
     evidence: list[dict[str, Any]] = [
         {
             "type": ["Evidence"],
-            "name": "Part 1: answers to the overview questions",
-            "genre": "Overview questions",
+            "name": w("Part 1: answers to the overview questions"),
+            "genre": w("Overview questions"),
             "narrative": answers,
         }
     ]
@@ -212,7 +213,7 @@ def _evidence(definition: MicroCredential, submission: Submission) -> list[dict[
         item["description"] = artifact.description or (
             requirement.description if requirement else artifact.name
         )
-        item["genre"] = f"Work artifact ({artifact.kind})"
+        item["genre"] = w("Work artifact ({kind})").format(kind=artifact.kind)
         if artifact.digest_sri:
             item["digestSRI"] = artifact.digest_sri
         if artifact.media_type:
@@ -224,8 +225,8 @@ def _evidence(definition: MicroCredential, submission: Submission) -> list[dict[
     evidence.append(
         {
             "type": ["Evidence"],
-            "name": "Part 3: reflection",
-            "genre": "Reflection",
+            "name": w("Part 3: reflection"),
+            "genre": w("Reflection"),
             "narrative": reflections,
         }
     )
@@ -269,18 +270,16 @@ def _results(definition: MicroCredential, assessment: Assessment) -> list[dict[s
     return results
 
 
-def _feedback(assessment: Assessment, attempt: int) -> str:
-    outcome = "Passed" if assessment.decision is Decision.PASS else "Revise and resubmit"
-    lines = [
-        "## Assessor feedback",
-        f"**Decision:** {outcome}, assessed by {assessment.assessor} on "
-        f"{_date(assessment.assessed_at)}.",
-        f"**Strengths:** {assessment.strengths}",
-        f"**Areas for improvement:** {assessment.improvements}",
-    ]
-    if attempt > 1:
-        lines.append(f"Awarded on attempt {attempt}, after revising and resubmitting.")
-    return "\n\n".join(lines)
+def _feedback(assessment: Assessment, attempt: int, language: str | None = None) -> str:
+    return feedback_narrative(
+        passed=assessment.decision is Decision.PASS,
+        assessor=assessment.assessor,
+        date=_date(assessment.assessed_at),
+        strengths=assessment.strengths,
+        improvements=assessment.improvements,
+        attempt=attempt,
+        language=language,
+    )
 
 
 def _is_iri(value: str) -> bool:
@@ -312,7 +311,7 @@ def build_credential(
         subject["identifier"] = [IdentityObject.hashed_email(learner, salt=recipient_salt).dump()]
     subject["achievement"] = _achievement(definition, issuer)
     subject["result"] = _results(definition, assessment)
-    subject["narrative"] = _feedback(assessment, attempt)
+    subject["narrative"] = _feedback(assessment, attempt, definition.language)
     if assessment.assessor_id:
         subject["source"] = {
             "id": assessment.assessor_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["LANGUAGES", "NARRATIVE", "words_for"]
+__all__ = ["LANGUAGES", "NARRATIVE", "feedback_narrative", "words_for"]
 
 NARRATIVE: dict[str, dict[str, str]] = {
     "Purpose": {"th": "วัตถุประสงค์"},
@@ -39,6 +39,23 @@ NARRATIVE: dict[str, dict[str, str]] = {
     "publisher": {"th": "ผู้เผยแพร่"},
     "Designed by {designer}.": {"th": "ออกแบบโดย {designer}"},
     "In English": {"th": "ฉบับภาษาไทย"},
+    # the evidence and the assessor's feedback of an award
+    "Part 1: answers to the overview questions": {"th": "ส่วนที่ 1: คำตอบคำถามภาพรวม"},
+    "Overview questions": {"th": "คำถามภาพรวม"},
+    "Work artifact ({kind})": {"th": "ชิ้นงาน ({kind})"},
+    "Reflection": {"th": "การสะท้อนคิด"},
+    "Assessor feedback": {"th": "ความเห็นของผู้ประเมิน"},
+    "Decision:": {"th": "ผลการตัดสิน:"},
+    "Passed": {"th": "ผ่าน"},
+    "Revise and resubmit": {"th": "ปรับปรุงแล้วส่งใหม่"},
+    "{outcome}, assessed by {assessor} on {date}.": {
+        "th": "{outcome} ประเมินโดย {assessor} เมื่อ {date}"
+    },
+    "Strengths:": {"th": "จุดเด่น:"},
+    "Areas for improvement:": {"th": "สิ่งที่ควรพัฒนา:"},
+    "Awarded on attempt {attempt}, after revising and resubmitting.": {
+        "th": "ได้รับในการส่งครั้งที่ {attempt} หลังจากปรับปรุงและส่งใหม่"
+    },
 }
 """English key -> {language: words}; English is the key itself."""
 
@@ -53,3 +70,35 @@ def words_for(language: str | None) -> Callable[[str], str]:
         return NARRATIVE[key].get(primary, key) if primary != "en" else key
 
     return words
+
+
+def feedback_narrative(
+    *,
+    passed: bool,
+    assessor: str,
+    date: str,
+    strengths: str,
+    improvements: str,
+    attempt: int = 1,
+    language: str | None = None,
+) -> str:
+    """The assessor's feedback as markdown (the award's ``credentialSubject.narrative``), with
+    its headings and labels in ``language`` (the definition's)."""
+    w = words_for(language)
+    outcome = w("Passed") if passed else w("Revise and resubmit")
+    decided = w("{outcome}, assessed by {assessor} on {date}.").format(
+        outcome=outcome, assessor=assessor, date=date
+    )
+    lines = [
+        f"## {w('Assessor feedback')}",
+        f"**{w('Decision:')}** {decided}",
+        f"**{w('Strengths:')}** {strengths}",
+        f"**{w('Areas for improvement:')}** {improvements}",
+    ]
+    if attempt > 1:
+        lines.append(
+            w("Awarded on attempt {attempt}, after revising and resubmitting.").format(
+                attempt=attempt
+            )
+        )
+    return "\n\n".join(lines)

@@ -9,74 +9,59 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base import (
-    IRI,
-    DateTime,
-    LanguageMap,
-    Number,
-    OBModel,
-    Text,
-)
-from .achievement import (
-    Achievement,
-    AchievementSubject,
-    Result,
-    ResultDescription,
-    RubricCriterionLevel,
-)
-from .common import (
-    Address,
-    Alignment,
-    Criteria,
-    Evidence,
-    GeoCoordinates,
-    IdentifierEntry,
-    IdentityObject,
-    Image,
-    Related,
-    hash_identifier,
-)
-from .credential import (
-    AchievementCredential,
-    BitstringStatusListEntry,
-    CredentialSchema,
-    CredentialStatus,
-    CredentialStatusEntry,
-    EndorsementCredential,
-    EndorsementSubject,
-    OpenBadgeCredential,
-    Proof,
-    RefreshService,
-    RevocationListEntry,
-    StatusList2021Entry,
-    TermsOfUse,
-    VerifiableCredential,
-)
-from .parse import parse_credential
-from .profile import Profile
-
 if TYPE_CHECKING:
+    from ._loaded import (
+        IRI,
+        Achievement,
+        AchievementCredential,
+        AchievementSubject,
+        Address,
+        Alignment,
+        BitstringStatusListEntry,
+        CredentialSchema,
+        CredentialStatus,
+        CredentialStatusEntry,
+        Criteria,
+        DateTime,
+        EndorsementCredential,
+        EndorsementSubject,
+        Evidence,
+        GeoCoordinates,
+        IdentifierEntry,
+        IdentityObject,
+        Image,
+        LanguageMap,
+        Number,
+        OBModel,
+        OpenBadgeCredential,
+        Profile,
+        Proof,
+        RefreshService,
+        Related,
+        Result,
+        ResultDescription,
+        RevocationListEntry,
+        RubricCriterionLevel,
+        TermsOfUse,
+        Text,
+        VerifiableCredential,
+        hash_identifier,
+        parse_credential,
+    )
+    from ._loaded import (
+        StatusList2021Entry as StatusList2021Entry,
+    )
     from .clr import Association, ClrCredential, ClrSubject
     from .parse import AnyCredential
 
-# Resolve the forward references between profiles, achievements and endorsements.
-_namespace = {"EndorsementCredential": EndorsementCredential, "Profile": Profile}
-for _model in (
-    Profile,
-    Achievement,
-    AchievementSubject,
-    EndorsementCredential,
-    AchievementCredential,
-):
-    _model.model_rebuild(_types_namespace=_namespace)
-    _model._refresh_field_tables()
 
 _CLR = {"Association", "ClrCredential", "ClrSubject"}
 
 
 def __getattr__(name: str) -> Any:
-    # The CLR 2.0 models are built on first use: most work (a badge) never needs them, and
-    # building them (they embed every Open Badges model) costs a new process about 40 ms.
+    # Loaded on first use (see _loaded.py): importing a pure submodule stays cheap. The CLR
+    # 2.0 models are built later still: most work (a badge) never needs them, and building
+    # them (they embed every Open Badges model) costs a new process about 40 ms.
     if name in _CLR:
         from . import clr
 
@@ -85,6 +70,12 @@ def __getattr__(name: str) -> Any:
         from . import parse
 
         return parse.AnyCredential
+    if name in _CORE:
+        from . import _loaded
+
+        value = getattr(_loaded, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -131,3 +122,5 @@ __all__ = [
     "hash_identifier",
     "parse_credential",
 ]
+
+_CORE = frozenset(__all__) - _CLR - {"AnyCredential"}

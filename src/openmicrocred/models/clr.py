@@ -81,7 +81,7 @@ class ClrCredential(VerifiableCredential):
     evidence: list[Evidence] | None = None
 
 
-# Every model these refer to is complete by now (the package builds them before this module is
+# Every model these refer to is complete by now (models/credential.py links them when it is
 # imported); rebuilding makes sure the CLR models are, and refreshes their field tables.
 for _model in (ClrSubject, ClrCredential):
     _model.model_rebuild(

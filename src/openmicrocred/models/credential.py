@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Discriminator, Field, StrictInt, Tag, model_validator
 
 from ._base import IRI, DateTime, OBModel, Text, require_types
-from .achievement import AchievementSubject
+from .achievement import Achievement, AchievementSubject
 from .common import Evidence, Image
 from .profile import Profile
 
@@ -258,3 +258,17 @@ class AchievementCredential(VerifiableCredential):
 
 OpenBadgeCredential = AchievementCredential
 """OB 3.0 allows either type name; both parse to :class:`AchievementCredential`."""
+
+
+# Resolve the forward references between profiles, achievements and endorsements (every
+# model is defined by now): whichever module is imported first, the models are complete.
+_namespace = {"EndorsementCredential": EndorsementCredential, "Profile": Profile}
+for _model in (
+    Profile,
+    Achievement,
+    AchievementSubject,
+    EndorsementCredential,
+    AchievementCredential,
+):
+    _model.model_rebuild(_types_namespace=_namespace)
+    _model._refresh_field_tables()

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from .._json import json_path
 from ..errors import CredentialError, ErrorDetail
+from ..ob2.models import is_ob2
 from .credential import AchievementCredential, EndorsementCredential, VerifiableCredential
 
 if TYPE_CHECKING:
@@ -92,6 +93,12 @@ def validation_details(exc: ValidationError, data: Any) -> list[ErrorDetail]:
     return details
 
 
+_OB2_REFUSED = (
+    "an Open Badges 2.0 Assertion, not an OB 3.0 or CLR 2.0 credential",
+    "read it with openmicrocred.ob2.models.parse_assertion (lossless)",
+)
+
+
 def parse_credential(
     data: dict[str, Any] | str | bytes, *, check_references: bool = True
 ) -> AnyCredential:
@@ -105,7 +112,9 @@ def parse_credential(
     :param check_references: check that results point at the achievement's result
         descriptions and rubric levels (default ``True``).
     :raises CredentialError: the document is not JSON, not a known credential type, or not
-        well-formed; ``.errors`` lists each problem with its JSON path.
+        well-formed; ``.errors`` lists each problem with its JSON path. An Open Badges 2.0
+        Assertion is refused with an error that names its parser,
+        :func:`openmicrocred.ob2.models.parse_assertion`.
     """
     if isinstance(data, str | bytes):
         try:
@@ -116,6 +125,8 @@ def parse_credential(
         raise CredentialError(
             "a credential must be a JSON object", [ErrorDetail("$", f"found {type(data).__name__}")]
         )
+    if is_ob2(data):
+        raise CredentialError(_OB2_REFUSED[0], [ErrorDetail("$", _OB2_REFUSED[1])])
     raw_type = data.get("type")
     types = raw_type if isinstance(raw_type, list) else [raw_type]
     cls: type[VerifiableCredential]

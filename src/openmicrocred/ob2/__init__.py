@@ -7,6 +7,7 @@
 * :mod:`.recipient`: the recipient check with plain and hashed identities.
 * :mod:`.verify`: hosted and signed verification, as findings the verifier reports.
 * :mod:`.upgrade`: an OB 2.0 assertion re-issued as an OB 3.0 AchievementCredential.
+* :mod:`.clr`: upgraded OB 2.0 badges carried in one signed CLR 2.0 ClrCredential.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .._json import as_list, json_path
 from ..errors import CredentialError, ErrorDetail
+from .detect import OB2_CONTEXT, OB2_CONTEXTS, hosted_reference, is_ob2
 
 __all__ = [
     "OB2_CONTEXT",
@@ -32,10 +33,7 @@ __all__ = [
     "verification_kind",
 ]
 
-OB2_CONTEXT = "https://w3id.org/openbadges/v2"
-_OB2_CONTEXTS = frozenset(
-    {OB2_CONTEXT, "https://w3id.org/openbadges/v2/", "https://openbadgespec.org/v2/context.json"}
-)
+_OB2_CONTEXTS = OB2_CONTEXTS
 _HOSTED = frozenset({"hosted", "HostedBadge", "https://w3id.org/openbadges#HostedBadge"})
 _SIGNED = frozenset({"signed", "SignedBadge", "https://w3id.org/openbadges#SignedBadge"})
 
@@ -132,29 +130,6 @@ class Ob2Assertion(Ob2Model):
     narrative: str | None = None
     revoked: bool | None = None
     revocation_reason: str | None = Field(default=None, alias="revocationReason")
-
-
-def is_ob2(document: Any) -> bool:
-    """Whether a JSON document is an OB 2.0 Assertion: the OB 2.0 context, or ``type``
-    ``Assertion`` without the VC contexts."""
-    if not isinstance(document, dict):
-        return False
-    contexts = as_list(document.get("@context"))
-    if any(isinstance(c, str) and c in _OB2_CONTEXTS for c in contexts):
-        return "Assertion" in as_list(document.get("type")) or "recipient" in document
-    vc = any(isinstance(c, str) and "credentials" in c for c in contexts)
-    return not vc and "Assertion" in as_list(document.get("type"))
-
-
-def hosted_reference(url: str) -> dict[str, Any]:
-    """An Assertion known only by its hosted URL (a legacy baked image, an SVG ``verify``
-    URL): verification fetches it from there, as OB 2.0 hosted verification always does."""
-    return {
-        "@context": OB2_CONTEXT,
-        "type": "Assertion",
-        "id": url,
-        "verification": {"type": "hosted"},
-    }
 
 
 def verification_kind(document: Ob2Assertion | dict[str, Any]) -> str | None:

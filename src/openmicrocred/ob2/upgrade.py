@@ -92,10 +92,15 @@ def _evidence(assertion: dict[str, Any], digest: str | None, checked: str) -> li
 def to_ob3(outcome: Ob2Outcome, *, issuer_id: str, checked_at: datetime) -> dict[str, Any]:
     """The unsigned OB 3.0 OpenBadgeCredential for a verified OB 2.0 badge.
 
-    :param outcome: what :func:`~.verify.verify_ob2` found (it must hold the BadgeClass and
-        issuer, i.e. verification got that far).
+    :param outcome: what :func:`~.verify.verify_ob2` found: no check may have failed (a
+        revoked, expired, forged or unverifiable badge is not brought forward).
     :param issuer_id: the OB 3.0 issuer id (a DID the signing key belongs to).
+    :raises ValueError: the badge did not verify.
     """
+    failed = [f for f in outcome.findings if f.status in ("failed", "error")]
+    if failed:
+        reasons = "; ".join(f"{f.family}: {f.message}" for f in failed)
+        raise ValueError(f"the badge does not verify, so it is not brought forward: {reasons}")
     if outcome.badge is None or outcome.issuer is None:
         raise ValueError("the OB 2.0 badge was not verified far enough to be brought forward")
     assertion, badge, issuer = outcome.assertion, outcome.badge, outcome.issuer

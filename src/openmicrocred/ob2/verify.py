@@ -45,6 +45,7 @@ __all__ = ["Finding", "Ob2Code", "Ob2Outcome", "verify_ob2"]
 
 _M = TypeVar("_M", bound=Ob2Model)
 ACCEPT = "application/ld+json, application/json;q=0.9"
+_GONE = "HTTP status 410"  # the Fetcher's reason for a 410 Gone answer
 
 
 class Ob2Code(StrEnum):
@@ -109,7 +110,7 @@ def _get(url: str, fetcher: Fetcher, outcome: Ob2Outcome, what: str) -> dict[str
     try:
         body, _ = fetcher.get(url, accept=ACCEPT)
     except FetchError as exc:
-        if "410" in exc.reason and what == "assertion":
+        if exc.reason == _GONE and what == "assertion":
             outcome.add(
                 "status",
                 "failed",

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ._color import RGB, accessible_pair, contrast_ratio, hex_color
 from ._text import Line, Region, fit_block, font, has_raqm
+from .i18n import translations
+from .words import human_type
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -293,51 +295,14 @@ def badge_png(
 
 # -- from a credential ---------------------------------------------------------------------
 
-_TYPE_WORDS: dict[str, tuple[str, str]] = {
-    "Achievement": ("Achievement", "ความสำเร็จ"),
-    "ApprenticeshipCertificate": ("Apprenticeship certificate", "ประกาศนียบัตรการฝึกงาน"),
-    "Assessment": ("Assessment", "การประเมิน"),
-    "Assignment": ("Assignment", "งานที่ได้รับมอบหมาย"),
-    "AssociateDegree": ("Associate degree", "อนุปริญญา"),
-    "Award": ("Award", "รางวัล"),
-    "Badge": ("Badge", "เหรียญตรา"),
-    "BachelorDegree": ("Bachelor's degree", "ปริญญาตรี"),
-    "Certificate": ("Certificate", "ประกาศนียบัตร"),
-    "CertificateOfCompletion": ("Certificate of completion", "ประกาศนียบัตรสำเร็จหลักสูตร"),
-    "Certification": ("Certification", "การรับรอง"),
-    "CommunityService": ("Community service", "บริการชุมชน"),
-    "Competency": ("Competency", "สมรรถนะ"),
-    "Course": ("Course", "รายวิชา"),
-    "CoCurricular": ("Co-curricular activity", "กิจกรรมเสริมหลักสูตร"),
-    "Degree": ("Degree", "ปริญญา"),
-    "Diploma": ("Diploma", "ประกาศนียบัตร"),
-    "DoctoralDegree": ("Doctoral degree", "ปริญญาเอก"),
-    "Fieldwork": ("Fieldwork", "การฝึกภาคสนาม"),
-    "GeneralEducationDevelopment": ("General Education Development (GED)", "GED"),
-    "JourneymanCertificate": ("Journeyman certificate", "ประกาศนียบัตรช่างฝีมือ"),
-    "LearningProgram": ("Learning programme", "หลักสูตรการเรียนรู้"),
-    "License": ("Licence", "ใบอนุญาต"),
-    "Membership": ("Membership", "สมาชิกภาพ"),
-    "ProfessionalDoctorate": ("Professional doctorate", "ปริญญาเอกสายวิชาชีพ"),
-    "QualityAssuranceCredential": ("Quality assurance credential", "การรับรองคุณภาพ"),
-    "MasterCertificate": ("Master certificate", "ประกาศนียบัตรขั้นสูง"),
-    "MasterDegree": ("Master's degree", "ปริญญาโท"),
-    "MicroCredential": ("Micro-credential", "ไมโครเครดิต"),
-    "ResearchDoctorate": ("Research doctorate", "ปริญญาเอกสายวิจัย"),
-    "SecondarySchoolDiploma": ("Secondary school diploma", "ประกาศนียบัตรมัธยมศึกษา"),
-}
-
 
 def category_words(achievement_type: str | None, lang: str = "en") -> str:
-    """An OB 3.0 ``achievementType`` in words (English or Thai); ``ext:`` types are spelt out."""
+    """An OB 3.0 ``achievementType`` in words, from the pages' catalog (English or Thai, the
+    same words the badge page uses); ``ext:`` types are spelt out."""
     if not achievement_type:
         return ""
-    words = _TYPE_WORDS.get(achievement_type)
-    if words:
-        return words[1] if lang.startswith("th") else words[0]
-    name = achievement_type.removeprefix("ext:")
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-    return spaced[:1].upper() + spaced[1:].lower() if spaced else ""
+    language = "th" if lang.lower().startswith("th") else "en"
+    return human_type(achievement_type, translations(language).gettext) or ""
 
 
 def _subject(credential: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -47,10 +47,12 @@ __all__ = [
     "Piece",
     "ProblemView",
     "Share",
+    "Version",
     "badge_html",
     "content_security_policy",
     "environment",
     "human_type",
+    "language_sections",
     "markdown",
     "pieces",
     "problem_html",
@@ -64,9 +66,18 @@ __all__ = [
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-STATIC_FILES = {"copy.js": "text/javascript; charset=utf-8"}
-"""The files the service serves under ``/static/``, and their media types."""
+FONTS = Path(__file__).parent / "fonts"
+STATIC_FILES = {
+    "copy.js": "text/javascript; charset=utf-8",
+    "fonts.css": "text/css; charset=utf-8",
+    "Sarabun-Regular.ttf": "font/ttf",
+    "Sarabun-Bold.ttf": "font/ttf",
+}
+"""The files the service serves under ``/static/``, and their media types: the copy-link
+script, and the bundled Thai font (Sarabun, OFL; ``fonts/SOURCE.md``) with the stylesheet
+that declares it for Thai characters only, so that Thai is drawn the same on every device."""
 COPY_SCRIPT = "/static/copy.js"
+FONT_STYLESHEET = "/static/fonts.css"
 
 ENGLISH = Language()
 
@@ -217,6 +228,17 @@ class Endorsement:
 
 
 @dataclass(frozen=True)
+class Version:
+    """The achievement in another language (an OB 3.0 ``related`` entry with ``inLanguage``)."""
+
+    lang: str
+    language: str
+    """The language, named in the reader's language."""
+    name: tuple[Piece, ...]
+    description: tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
 class Moment:
     kind: Literal["awarded", "valid_from", "valid_until", "activity_start", "activity_end"]
     value: str
@@ -231,7 +253,9 @@ class Badge:
     title: tuple[Piece, ...]
     description: tuple[Piece, ...]
     image: str | None
+    image_alt: str
     lang: str | None
+    versions: tuple[Version, ...]
     achievement_name: tuple[Piece, ...]
     achievement_type: str | None
     achievement_code: str | None
@@ -282,6 +306,17 @@ def _kind(display: CredentialDisplay, lang: Language) -> str:
     return lang._(words.N_("Verifiable credential"))
 
 
+def _display_name(identifiers: list[dict[str, Any]]) -> tuple[Piece, ...]:
+    """The learner's name when the issuer chose to state it: an OB 3.0 IdentityObject with
+    ``identityType: "name"`` and ``hashed: false``."""
+    for identifier in identifiers:
+        identity = identifier.get("identity")
+        stated = identifier.get("identityType") == "name" and identifier.get("hashed") is False
+        if stated and isinstance(identity, str) and identity.strip():
+            return (Piece(identity, None),)
+    return ()
+
+
 def _people(
     d: CredentialDisplay, lang: Language
 ) -> tuple[Person, Person | None, str | None, Person | None]:
@@ -289,11 +324,13 @@ def _people(
         pieces(d.issuer.get("name")), _str(d.issuer.get("id")), web_link(d.issuer.get("url"))
     )
     subject = d.subject
-    name, sid = pieces(subject.get("name")), _str(subject.get("id"))
+    identifiers = [_obj(i) for i in as_list(subject.get("identifier"))]
+    name = pieces(subject.get("name")) or _display_name(identifiers)
+    sid = _str(subject.get("id"))
     recipient = Person(name, sid) if name or sid else None
     note = None
     if recipient is None:
-        kinds = [i.get("identityType") for i in as_list(subject.get("identifier"))]
+        kinds = [i.get("identityType") for i in identifiers if i.get("hashed") is not False]
         kinds = [k for k in kinds if isinstance(k, str)]
         note = human_type(kinds[0], lang._) if kinds else None
     source = _obj(subject.get("source"))
@@ -362,6 +399,42 @@ def _evidence(d: CredentialDisplay, lang: str | None) -> tuple[Evidence, ...]:
     )
 
 
+def _versions(achievement: dict[str, Any], lang: Language) -> tuple[Version, ...]:
+    found = []
+    for entry in as_list(achievement.get("related")):
+        tag = _lang(_obj(entry).get("inLanguage"))
+        name = pieces(_obj(entry).get("name"), tag)
+        if tag and name:
+            description = pieces(_obj(entry).get("description"), tag)
+            found.append(Version(tag, words.language_name(tag, lang._), name, description))
+    return tuple(found)
+
+
+_SECTION = re.compile(r"\n\n(?=---\n\n# [^\n]+\n)")
+_SECTION_HEADING = re.compile(r"---\n\n# ([^\n]+)\n")
+
+
+def language_sections(value: Any, lang: str | None) -> Any:
+    """A criteria narrative cut into its language sections (a ``---`` then a heading such
+    as "# In English", see :data:`~openmicrocred.present.words.SECTION_LANGUAGES`), each as a
+    ``{"@value", "@language"}`` value; any other value as it is."""
+    if not isinstance(value, str) or "\n---\n" not in value:
+        return value
+    sections: list[dict[str, Any]] = []
+    for part in _SECTION.split(value):
+        heading = _SECTION_HEADING.match(part)
+        tag = words.SECTION_LANGUAGES.get(heading.group(1).strip()) if heading else None
+        sections.append({"@value": part, "@language": tag or lang})
+    return sections
+
+
+def _alt(kind: str, title: tuple[Piece, ...], issuer: Person, lang: Language) -> str:
+    if issuer.name:
+        message = words.N_("%(kind)s badge “%(title)s”, issued by %(issuer)s")
+        return lang._(message) % {"kind": kind, "title": plain(title), "issuer": plain(issuer.name)}
+    return lang._(words.N_("%(kind)s badge “%(title)s”")) % {"kind": kind, "title": plain(title)}
+
+
 def _endorsements(d: CredentialDisplay) -> tuple[Endorsement, ...]:
     # "Endorsed by" only for an endorsement the verifier verified (the report says so).
     return tuple(
@@ -387,19 +460,22 @@ def badge_view(
     criteria = _obj(a.get("criteria"))
     issuer, recipient, note, assessor = _people(d, lang)
     awarded, dates = _dates(d, lang)
+    kind, title = _kind(d, lang), pieces(d.name or a.get("name"), content)
     return Badge(
         id=d.id,
-        kind=_kind(d, lang),
-        title=pieces(d.name or a.get("name"), content),
+        kind=kind,
+        title=title,
         description=pieces(d.description, content),
         image=data_image(d) or image,
+        image_alt=_alt(kind, title, issuer, lang),
         lang=content,
+        versions=_versions(a, lang),
         achievement_name=pieces(a.get("name"), content),
         achievement_type=human_type(a.get("achievementType"), lang._),
         achievement_code=_str(a.get("humanCode")),
         achievement_description=pieces(a.get("description"), content),
         field_of_study=pieces(a.get("fieldOfStudy"), content),
-        criteria=markdown(criteria.get("narrative"), content),
+        criteria=markdown(language_sections(criteria.get("narrative"), content), content),
         criteria_link=web_link(criteria.get("id")),
         alignments=_alignments(a),
         results=_results(d, lang),
@@ -517,6 +593,9 @@ class Share:
     downloads: tuple[Download, ...] = ()
     qr_svg: bytes | None = None
     """A QR code of ``verify_url`` (SVG, as :func:`~openmicrocred.present.qr_svg` makes it)."""
+    wallet: str | None = None
+    """The "add to wallet" chooser of the learner's open offer: only on the page the award
+    e-mail links to (its address carries the offer), never on the public page."""
 
 
 @dataclass(frozen=True)
@@ -525,6 +604,9 @@ class OpenGraph:
     description: str
     image: str
     url: str
+    image_alt: str
+    locale: str
+    """The page's language as Open Graph writes it (``th_TH``, ``en_US``)."""
 
 
 @dataclass(frozen=True)
@@ -596,10 +678,11 @@ def _style_hash() -> str:
 
 def content_security_policy() -> str:
     """The policy the service sends with every page: nothing but its own style (by hash),
-    its own images and scripts, forms to itself, no framing."""
+    its own images, fonts and scripts, forms to itself, no framing."""
     return (
         f"default-src 'none'; style-src 'self' {_style_hash()}; img-src 'self' data:; "
-        "script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "font-src 'self'; script-src 'self'; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'"
     )
 
 
@@ -614,7 +697,10 @@ def static_policy() -> str:
 def static_file(name: str) -> tuple[bytes, str] | None:
     """A file the service serves under ``/static/`` and its media type, or ``None``."""
     media_type = STATIC_FILES.get(name)
-    return None if media_type is None else ((STATIC / name).read_bytes(), media_type)
+    if media_type is None:
+        return None
+    folder = FONTS if name.endswith(".ttf") else STATIC
+    return (folder / name).read_bytes(), media_type
 
 
 def _render(
@@ -638,6 +724,7 @@ def _render(
             url=url,
             style=Markup(style_source()),  # noqa: S704 (the package's own CSS)
             meta_csp=None if service else static_policy(),
+            fonts=FONT_STYLESHEET if service else None,
             service=service,
             script=script,
             **context,
@@ -659,7 +746,9 @@ def _open_graph(badge: Badge, image: str, url: str, lang: Language) -> OpenGraph
     description = plain(badge.description or badge.achievement_description)
     if len(description) > 200:
         description = description[:199] + "…"
-    return OpenGraph(f"{title} — {issuer}" if issuer else title, description, image, url)
+    title = f"{title} — {issuer}" if issuer else title
+    locale = "th_TH" if lang.code == "th" else "en_US"
+    return OpenGraph(title, description, image, url, badge.image_alt, locale)
 
 
 def badge_html(

@@ -31,13 +31,16 @@ __all__ = [
     "CHECK_NAMES",
     "CHECK_SENTENCES",
     "CREDENTIAL_TYPES",
+    "LANGUAGE_WORDS",
     "N_",
+    "SECTION_LANGUAGES",
     "TONES",
     "VERDICT_WORDS",
     "Tone",
     "check_name",
     "check_sentence",
     "human_type",
+    "language_name",
     "plain_reasons",
     "report_lines",
     "signer_sentence",
@@ -411,6 +414,23 @@ def human_type(value: Any, translate: Translate = _same) -> str | None:
     split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value.removeprefix("ext:")).split()
     words = " ".join(w if n == 0 else w.lower() for n, w in enumerate(split))
     return words or value
+
+
+# -- languages of credential content ------------------------------------------------------
+
+LANGUAGE_WORDS: dict[str, str] = {"en": N_("English"), "th": N_("Thai")}
+"""The languages a credential's content may be in, named in the reader's language."""
+
+SECTION_LANGUAGES: dict[str, str] = {"In English": "en", "ฉบับภาษาไทย": "th"}
+"""The headings (``# ...`` after a ``---``) that open a section of a criteria narrative in
+another language, as :func:`openmicrocred.microcredential.criteria_narrative` writes them
+(its words for "In English" in each language), and the language each section is in."""
+
+
+def language_name(tag: str, translate: Translate = _same) -> str:
+    """A language tag (``en``, ``th-TH``) named for people; an unknown tag as it is."""
+    known = LANGUAGE_WORDS.get(tag.split("-")[0].lower())
+    return translate(known) if known else tag
 
 
 def report_lines(report: VerificationReport, translate: Translate = _same) -> list[str]:

@@ -72,8 +72,7 @@ def store(request: Request) -> MicrocredentialStore:
         with _lock:
             found = getattr(request.app.state, "microcredentials", None)
             if found is None:
-                folder = service_state(request).settings.data_dir
-                found = MicrocredentialStore(folder / STORE_FILE)
+                found = service_state(request).open_microcredentials()
                 request.app.state.microcredentials = found
     return found
 

@@ -137,12 +137,18 @@ def wallet_page(state: ServiceState, offer: OfferRecord) -> str:
 
 
 def offer_links(state: ServiceState, offer: OfferRecord) -> dict[str, Any]:
-    """The offer's links, for the award answer."""
+    """The offer's links, for the award answer: the chooser page and its QR code, the
+    OpenID4VCI offer by reference and by value (for wallets that cannot fetch the offer
+    first), and the Learner Credential Wallet link (``None`` for a PIN-protected offer)."""
     page = wallet_page(state, offer)
+    badge = f"{credential_issuer(state)}/badges/{quote(offer.badge_id, safe='')}"
     links: dict[str, Any] = {
         "wallet": page,
+        # the badge page with its "add to wallet" button: for the learner alone
+        "badgePage": f"{badge}?{urlencode({'offer': offer.id})}",
         "walletQr": f"{page}?format=qr",
         "oid4vci": oid4vci_link(state, offer),
+        "oid4vciByValue": oid4vci_link(state, offer, by_value=True),
         "vcapi": lcw_link(state, offer),
         "expiresAt": int(offer.expires_at),
     }

@@ -17,6 +17,7 @@ from .._version import __version__
 from .dids import router as dids_router
 from .exchanges import router as exchanges_router
 from .microcredentials import router as microcredentials_router
+from .ob2 import router as ob2_router
 from .oid4vci import FORM_PATHS as WALLET_FORM_PATHS
 from .oid4vci import router as oid4vci_router
 from .pages import PAGE_FORM_PATHS, browser_redirect
@@ -100,6 +101,7 @@ def create_app(
     app.include_router(oid4vci_router)
     app.include_router(exchanges_router)
     app.include_router(wallet_router)
+    app.include_router(ob2_router)
     app.include_router(dids_router)  # last: its /{path}/did.json must not shadow others
     app.add_exception_handler(RequestValidationError, _validation_problem)
     app.add_exception_handler(HTTPException, _http_problem)

@@ -13,8 +13,8 @@ from typing import Any
 
 from ..did.keyring import KeyRing
 from ..did.web import did_web_document, did_web_url
-from ..errors import InputError
-from ..keys import Ed25519Key, load_private_key
+from ..errors import InputError, SignerError
+from ..keys import Ed25519Key, Ed25519SigningKey, load_private_key
 from ..status import SQLiteStatusRegistry, StatusEntry
 from ..status.publish import publish_stored, write_atomically
 from ..status.registry import SQLStatusRegistry
@@ -48,7 +48,22 @@ class StatusFile:
     etag: str
 
 
-def _load_key(settings: IssuerSettings, folder: Path) -> Ed25519Key:
+def _hsm_key(settings: IssuerSettings, folder: Path) -> Ed25519SigningKey | None:
+    """The key in an HSM the settings name (``pkcs11``), opened: the token signs."""
+    if settings.pkcs11 is None:
+        return None
+    if settings.key_file is not None:
+        raise InputError(f"issuer {settings.name}: give pkcs11 or key_file, not both")
+    try:
+        return settings.pkcs11.open()
+    except SignerError as exc:
+        raise SignerError(f"issuer {settings.name}: {exc}") from None
+
+
+def _load_key(settings: IssuerSettings, folder: Path) -> Ed25519SigningKey:
+    hsm = _hsm_key(settings, folder)
+    if hsm is not None:
+        return hsm
     if settings.key_file is not None:
         key = load_private_key(settings.key_file)
         if not isinstance(key, Ed25519Key):
@@ -66,10 +81,27 @@ def _load_key(settings: IssuerSettings, folder: Path) -> Ed25519Key:
     return Ed25519Key.load(key_path)
 
 
-def _default_method(issuer_id: str, key: Ed25519Key) -> str:
+def _signing_key(
+    settings: IssuerSettings, folder: Path, keyring: KeyRing | None
+) -> Ed25519SigningKey:
+    """The key ring's active key (after `keys rotate`), or the key the settings name."""
+    if keyring is None:
+        return _load_key(settings, folder)
+    if settings.pkcs11 is not None:
+        raise InputError(
+            f"issuer {settings.name}: give pkcs11 or the key ring in {folder}, not both "
+            "(the ring names the keys once `keys rotate` ran)"
+        )
+    try:
+        return keyring.signing_key(folder)
+    except SignerError as exc:
+        raise SignerError(f"issuer {settings.name}: {exc}") from None
+
+
+def _default_method(issuer_id: str, key: Ed25519SigningKey) -> str:
     if issuer_id.startswith("did:web:"):
         return f"{issuer_id}#key-1"
-    return key.verification_method
+    return key.public_key.verification_method
 
 
 class IssuerState:
@@ -93,9 +125,9 @@ class IssuerState:
         self.folder = folder
         # A key ring (after `openmicrocred keys rotate`) decides the key, id and method.
         self.keyring = KeyRing.load(folder) if KeyRing.exists(folder) else None
-        self.key = self.keyring.signing_key(folder) if self.keyring else _load_key(settings, folder)
+        self.key = _signing_key(settings, folder, self.keyring)
         self.issuer_id: str = settings.id or (
-            self.keyring.controller if self.keyring else self.key.did
+            self.keyring.controller if self.keyring else self.key.public_key.did
         )
         if self.keyring is not None and self.keyring.controller != self.issuer_id:
             raise InputError(
@@ -117,6 +149,8 @@ class IssuerState:
         self._ttl_ms = ttl_ms
         self._publish_lock = threading.Lock()
         self._publish_file = folder / PUBLISH_LOCK
+        if self.registry.stale():  # a registry from before lists were kept in it, or a crash
+            self.publish()  # between a change and its publication: sign what is missing
         if self.keyring is not None:
             self._republish_if_rotated()
 
@@ -184,5 +218,9 @@ class IssuerState:
         return {s.url: s.file_name for s in self.registry.lists()}
 
     def close(self) -> None:
-        """Close this thread's database connection."""
+        """Close this thread's database connection, and give up a key in an HSM (at
+        shutdown, or before the workers start)."""
         self.registry.close()
+        close_key = getattr(self.key, "close", None)
+        if callable(close_key):
+            close_key()

@@ -52,6 +52,7 @@ from ..present.words import N_
 from ..verification.report import CredentialDisplay, VerificationReport
 from ._mc_awards import verify_url
 from ._mc_common import service_state, store
+from ._wallet import wallet_page
 from .state import ServiceState
 from .vcapi import VC_V2, _unwrap
 
@@ -132,6 +133,13 @@ def page_language(request: Request) -> Language:
     code = negotiate(asked, request.headers.get("accept-language"))
     chosen = asked is not None and asked.strip().lower() in LANGUAGES
     return Language(code, chosen=chosen)
+
+
+def _image_language(request: Request) -> str | None:
+    """``?lang=`` of a PNG download: its words in that language when the credential carries
+    it (else, and without ``?lang=``, in the credential's own)."""
+    asked = (request.query_params.get("lang") or "").strip().lower()
+    return asked if asked in LANGUAGES else None
 
 
 def _here(request: Request) -> str:
@@ -430,7 +438,8 @@ def _download(
             return _problem(request, PageProblemError(404, message))
         body, disposition = carrier.encode("ascii"), "attachment"
     else:
-        body, disposition = bake(credential_badge(carrier, size=256), carrier), "inline"
+        drawn = credential_badge(carrier, size=256, lang=_image_language(request))
+        body, disposition = bake(drawn, carrier), "inline"
     headers = {
         "Content-Disposition": f'{disposition}; filename="{_file_name(credential_id, fmt)}"',
         "X-Content-Type-Options": "nosniff",
@@ -474,6 +483,14 @@ def _find(request: Request, badge_id: str, fmt: str | None) -> tuple[str, Any, s
     return badge_id, carrier, fmt
 
 
+def _wallet_link(state: ServiceState, badge_id: str, offer_id: str | None) -> str | None:
+    """The chooser of ``?offer=``, when that offer is open and hands over this badge."""
+    offer = state.offers.offer(offer_id) if offer_id and len(offer_id) <= 200 else None
+    if offer is None or offer.badge_id != badge_id or not state.offers.is_live(offer):
+        return None
+    return wallet_page(state, offer)
+
+
 def _badge_response(request: Request, badge_id: str, carrier: Any) -> HTMLResponse:
     state = service_state(request)
     report = _verify(state, carrier, badge_id)
@@ -489,12 +506,13 @@ def _badge_response(request: Request, badge_id: str, carrier: Any) -> HTMLRespon
         linkedin=_linkedin(report.display, verify, badge_id) if report.verified else None,
         downloads=tuple(downloads),
         qr_svg=qr_svg(verify),
+        wallet=_wallet_link(state, badge_id, request.query_params.get("offer")),
     )
     lang = page_language(request)
     body = badge_html(
         report,
         share=share,
-        image=f"{path}?format=png",
+        image=f"{path}?format=png&lang={lang.code}",  # in the reader's language
         og_image=f"{base}{path}?format=png",
         service=True,
         lang=lang,
@@ -523,7 +541,7 @@ def badge_page(
 
 @router.get("/static/{name}", response_model=None)
 def static(name: str, request: Request) -> Response:
-    """The pages' own script (``copy.js``)."""
+    """The pages' own files: the copy-link script, the Thai font and its stylesheet."""
     found = static_file(name)
     if found is None:
         message = N_("There is no file %(name)s here.")

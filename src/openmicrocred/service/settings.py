@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import InputError
+from ..signers.pkcs11 import Pkcs11KeyRef
 from ..status.registry import StatusMessages
 
 __all__ = ["IssuerSettings", "Settings", "load_settings_file"]
@@ -27,6 +36,8 @@ class IssuerSettings(BaseModel):
         key's ``did:key``.
     :param key_file: the private key (PEM, JWK or multibase; 0600). Default: one generated
         on first start in the issuer's folder of the data directory.
+    :param pkcs11: instead, an Ed25519 key in an HSM (a PKCS#11 URI or table; the PIN from
+        a 0600 file or an environment variable, never here): ``docs/keys.md``.
     :param verification_method: the key's verification method id (default for a did:web
         id: ``{id}#key-1``; otherwise the did:key method).
     :param profile: the issuer's Open Badges Profile fields (``name``, ``url``, ``email``,
@@ -44,6 +55,7 @@ class IssuerSettings(BaseModel):
     name: Slug = DEFAULT_ISSUER
     id: str | None = None
     key_file: Path | None = None
+    pkcs11: Pkcs11KeyRef | None = None
     verification_method: str | None = None
     profile: dict[str, Any] = Field(default_factory=dict)
     status_lists: bool = True
@@ -89,6 +101,11 @@ class Settings(BaseModel):
         rate limiting off.
     :param rate_limit_burst: how many such requests an address may make at once (the
         token bucket's size).
+    :param storage: one database for everything the service keeps (status registries,
+        published lists, clients and tokens, credentials, wallet offers, the
+        micro-credential journey): ``postgresql://user:password@host:port/db``, shared by
+        every worker and host, or ``sqlite:///path``. Default: a SQLite file for each in
+        ``data_dir``. Keys stay files in ``data_dir`` (or ``key_file``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -104,6 +121,16 @@ class Settings(BaseModel):
     token_ttl_s: int = Field(default=3600, gt=0)
     rate_limit_per_s: float = Field(default=20.0, ge=0)
     rate_limit_burst: int = Field(default=40, ge=1)
+    storage: str | None = Field(default=None, repr=False)
+
+    @field_validator("storage")
+    @classmethod
+    def _storage_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(
+            r"^(sqlite:///|postgresql://|postgres://)\S+$", value
+        ):
+            raise ValueError("give a storage URL: sqlite:///path or postgresql://user:pw@host/db")
+        return value
 
     @model_validator(mode="after")
     def _unique_issuers(self) -> Settings:

@@ -1,8 +1,16 @@
 """What the service holds: its data directory, its issuers (each with key, status registry
-and lists), its clients and the credentials it issued."""
+and lists), its clients and the credentials it issued.
+
+Everything but the keys lives in the storage the settings name: SQLite files in the data
+directory (the default) or one database by URL (``storage = "postgresql://..."``), which
+many workers and hosts share. A worker keeps nothing else in memory except caches with a
+bound and a ttl (the status checker's lists of other issuers, the rate limiter's buckets):
+its own status lists are read from the database, at their latest published version, on
+every check."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -12,24 +20,35 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..did.web import did_web_url
 from ..fetch import Fetcher
-from ..keys import Ed25519Key
-from ..storage import CredentialStore
+from ..keys import Ed25519SigningKey
+from ..status.registry import SQLStatusRegistry
+from ..storage import CredentialStore, MicrocredentialStore
+from ..storage.backend import Database, open_database
 from ..storage.offers import OfferStore
 from ..verification import StatusChecker, Verifier
 from .clients import CLIENTS_FILE, ClientStore
 from .issuers import IssuerState, StatusFile
-from .settings import Settings
+from .settings import IssuerSettings, Settings
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["LocalStatusLists", "ServiceState", "UnknownIssuerError"]
+__all__ = ["LocalStatusLists", "ServiceState", "UnknownIssuerError", "registry_prefix"]
 
 R = TypeVar("R")
 
 ISSUERS_DIR = "issuers"
 CREDENTIALS_FILE = "credentials.sqlite"
 OFFERS_FILE = "offers.sqlite"
+MICROCREDENTIALS_FILE = "microcredentials.sqlite"
+
+
+def registry_prefix(issuer_name: str) -> str:
+    """The table name prefix of an issuer's status registry in a shared database."""
+    slug = issuer_name.replace("-", "_")
+    if len(slug) > 30:  # keeps every table name well inside PostgreSQL's 63 bytes
+        slug = hashlib.sha256(issuer_name.encode()).hexdigest()[:16]
+    return f"s_{slug}_"
 
 
 class UnknownIssuerError(LookupError):
@@ -49,35 +68,45 @@ class LocalStatusLists(Mapping[str, bytes]):
 
     def __init__(self, issuers: Sequence[IssuerState]) -> None:
         self._issuers = issuers
+        self._known: dict[str, IssuerState] = {}
         self._dids: dict[str, bytes] = {}
         for issuer in issuers:
             document = issuer.did_document()
             if document is not None:
                 self._dids[did_web_url(issuer.issuer_id)] = json.dumps(document).encode()
 
-    def _files(self) -> dict[str, Path]:
-        return {
-            url: issuer.lists_dir / name
-            for issuer in self._issuers
-            for url, name in issuer.published().items()
-        }
+    def _lists(self) -> dict[str, IssuerState]:
+        found = {url: issuer for issuer in self._issuers for url in issuer.published()}
+        self._known = found
+        return found
+
+    def _issuer_of(self, url: object) -> IssuerState | None:
+        """Whose list this URL is: list URLs never change once made, so the map is read
+        again only when a URL is not in it (a list another worker or host started)."""
+        if not isinstance(url, str):
+            return None
+        found = self._known.get(url)
+        return found if found is not None else self._lists().get(url)
 
     def __getitem__(self, url: str) -> bytes:
         if url in self._dids:
             return self._dids[url]
-        path = self._files().get(url)
-        if path is None or not path.is_file():
+        issuer = self._issuer_of(url)
+        # The signed list as kept in the registry, at its latest version (what every
+        # worker and host serves), never a copy in one worker's memory or on one disk.
+        kept = issuer.registry.published(url) if issuer is not None else None
+        if kept is None:
             raise KeyError(url)
-        return path.read_bytes()
+        return kept.body
 
     def __contains__(self, url: object) -> bool:
-        return url in self._dids or url in self._files()  # without reading the file
+        return url in self._dids or self._issuer_of(url) is not None  # not reading it
 
     def __iter__(self) -> Iterator[str]:
-        return iter([*self._dids, *self._files()])
+        return iter([*self._dids, *self._lists()])
 
     def __len__(self) -> int:
-        return len(self._dids) + len(self._files())
+        return len(self._dids) + len(self._lists())
 
 
 class ServiceState:
@@ -90,19 +119,18 @@ class ServiceState:
         self.settings = settings
         folder = Path(settings.data_dir)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        base = settings.base_url.rstrip("/")
+        self.folder = folder
+        # One database for everything (settings.storage), or a SQLite file for each part.
+        self.database: Database | None = (
+            open_database(settings.storage) if settings.storage else None
+        )
         self.issuers: dict[str, IssuerState] = {}
         for n, issuer in enumerate(settings.issuer_list):
-            # The first issuer keeps the single-issuer layout; each further one a folder.
-            where = folder if n == 0 else folder / ISSUERS_DIR / issuer.name
-            lists = f"{base}/status" if n == 0 else f"{base}/status/{issuer.name}"
-            self.issuers[issuer.name] = IssuerState(
-                issuer, where, status_base_url=lists, ttl_ms=settings.status_ttl_ms
-            )
+            self.issuers[issuer.name] = self._issuer_state(issuer, n)
         self.default = next(iter(self.issuers.values()))
-        self.credentials = CredentialStore(folder / CREDENTIALS_FILE)
-        self.clients = ClientStore(folder / CLIENTS_FILE, clock=clock)
-        self.offers = OfferStore(folder / OFFERS_FILE, clock=clock)  # wallet hand-overs
+        self.credentials = CredentialStore(self._where(CREDENTIALS_FILE))
+        self.clients = ClientStore(self._where(CLIENTS_FILE), clock=clock)
+        self.offers = OfferStore(self._where(OFFERS_FILE), clock=clock)  # wallet hand-overs
         self.local_lists = LocalStatusLists(list(self.issuers.values()))
         # One checker for every request: other issuers' lists are cached for their ttl,
         # this service's own are read again each time (verified again only if changed).
@@ -110,13 +138,39 @@ class ServiceState:
         self._client_lock = threading.Lock()
         self._client: httpx.Client | None = None
 
+    def _where(self, file_name: str) -> Database | Path:
+        """Where a store lives: the shared database, or its own file in the data folder."""
+        return self.database if self.database is not None else self.folder / file_name
+
+    def _issuer_state(self, issuer: IssuerSettings, n: int) -> IssuerState:
+        base = self.settings.base_url.rstrip("/")
+        # The first issuer keeps the single-issuer layout; each further one a folder.
+        where = self.folder if n == 0 else self.folder / ISSUERS_DIR / issuer.name
+        lists = f"{base}/status" if n == 0 else f"{base}/status/{issuer.name}"
+        registry = None
+        if self.database is not None:
+            registry = SQLStatusRegistry(
+                self.database, base_url=lists, name=registry_prefix(issuer.name)
+            )
+        return IssuerState(
+            issuer,
+            where,
+            status_base_url=lists,
+            ttl_ms=self.settings.status_ttl_ms,
+            registry=registry,
+        )
+
+    def open_microcredentials(self) -> MicrocredentialStore:
+        """The micro-credential journey's store, in the service's storage."""
+        return MicrocredentialStore(self._where(MICROCREDENTIALS_FILE))
+
     @property
     def issuer_id(self) -> str:
         """The default issuer's id."""
         return self.default.issuer_id
 
     @property
-    def key(self) -> Ed25519Key:
+    def key(self) -> Ed25519SigningKey:
         """The default issuer's key."""
         return self.default.key
 

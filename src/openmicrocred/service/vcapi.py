@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from ..errors import (
     JsonLdError,
     OpenMicrocredError,
     SafeModeError,
+    SignerError,
     StatusListError,
 )
 from ..issuance import issue
@@ -37,6 +39,8 @@ __all__ = ["router"]
 router = APIRouter()
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+_log = logging.getLogger("openmicrocred.service")
 
 
 class IssueOptions(BaseModel):
@@ -144,6 +148,9 @@ def _issue_problem(exc: Exception) -> JSONResponse:
         return problem(422, f"the credential cannot be signed safely: {exc}", errors=errors)
     if isinstance(exc, JsonLdError | DocumentLoaderError):
         return problem(422, f"the credential is not usable JSON-LD: {exc}")
+    if isinstance(exc, SignerError):  # the device's own words go to the log, not the client
+        _log.error("the issuer's signing key is unavailable: %s", exc)
+        return problem(503, "the issuer's signing key is unavailable; try again later")
     return problem(400, f"the credential cannot be issued: {exc}")
 
 
@@ -153,6 +160,7 @@ _ISSUE_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "the token lacks the issue scope"},
     404: {"description": "no issuer of that name"},
     422: {"description": "the credential is not valid, or names an issuer this service is not"},
+    503: {"description": "the issuer's signing key (an HSM) is unavailable"},
 }
 
 

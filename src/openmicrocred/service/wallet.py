@@ -14,12 +14,14 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from .._json import as_list
+from ..errors import OpenMicrocredError
 from ..present import qr_png, qr_svg
 from ..present.pages import style_source
 from ..storage.offers import OfferRecord
+from ..suites.vc_jwt import verify_jwt
 from ._wallet import lcw_link, oid4vci_link, wallet_page
 from .pages import page_headers
-from .state import ServiceState
+from .state import ServiceState, UnknownIssuerError
 
 __all__ = ["router"]
 
@@ -36,10 +38,23 @@ def _state(request: Request) -> ServiceState:
     return state
 
 
-def _name(state: ServiceState, badge_id: str) -> str:
+def _credential(state: ServiceState, badge_id: str) -> dict[str, Any] | None:
+    """The stored badge as JSON (a VC-JWT read with its issuer's own key), or ``None``."""
     stored = state.credentials.get(badge_id)
-    carrier = stored.carrier if stored is not None else None
-    if not isinstance(carrier, dict):
+    if stored is None:
+        return None
+    if isinstance(stored.carrier, dict):
+        return stored.carrier
+    try:
+        key = state.issuer_by_id(stored.issuer).key.public_key
+        return dict(verify_jwt(stored.carrier, key=key).credential)
+    except (UnknownIssuerError, OpenMicrocredError):
+        return None
+
+
+def _name(state: ServiceState, badge_id: str) -> str:
+    carrier = _credential(state, badge_id)
+    if carrier is None:
         return "your badge"
     subject: Any = next(iter(as_list(carrier.get("credentialSubject"))), {})
     achievement = subject.get("achievement", {}) if isinstance(subject, dict) else {}

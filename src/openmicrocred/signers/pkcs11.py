@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, unquote_to_bytes
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import SignatureError, SignerError
 from ..keys import Ed25519PublicKey
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PIN_ENV",
     "Pkcs11Ed25519Key",
+    "Pkcs11KeyRef",
     "TokenInfo",
     "read_pin",
     "tokens",
@@ -477,3 +481,128 @@ def _generate(token: pkcs11.Token, label: str, key_id: bytes) -> None:
             )
     except lib.PKCS11Error as exc:
         raise SignerError(f"the token could not make an Ed25519 key: {exc!r}") from None
+
+
+# ------------------------------------------------------------- naming a key in settings
+
+
+_URI_PATH = {"token": "token", "object": "key_label", "id": "key_id", "type": "type"}
+_URI_QUERY = {"module-path": "module", "pin-source": "pin_file"}
+
+
+def _uri_attributes(part: str, known: dict[str, str], where: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in filter(None, part.split("&" if where == "query" else ";")):
+        name, sep, value = item.partition("=")
+        if name == "pin-value":
+            raise ValueError(
+                "pin-value would put the PIN in command lines, settings and logs; use "
+                f"pin-source=file:/path (mode 0600) or the {PIN_ENV} environment variable"
+            )
+        if not sep or name not in known:
+            raise ValueError(
+                f"unsupported PKCS#11 URI {where} attribute {name!r} "
+                f"(supported: {', '.join(known)})"
+            )
+        if known[name] in found:
+            raise ValueError(f"the PKCS#11 URI gives {name!r} twice")
+        found[known[name]] = value
+    return found
+
+
+def _parse_uri(uri: str) -> dict[str, Any]:
+    """RFC 7512 ``pkcs11:token=…;object=…;id=%01%02?module-path=…&pin-source=file:…``."""
+    if not uri.startswith("pkcs11:"):
+        raise ValueError("a PKCS#11 URI starts with 'pkcs11:'")
+    path, _, query = uri.removeprefix("pkcs11:").partition("?")
+    raw = _uri_attributes(path, _URI_PATH, "path") | _uri_attributes(query, _URI_QUERY, "query")
+    if unquote(raw.pop("type", "private")) != "private":
+        raise ValueError("the PKCS#11 URI must name a private key (type=private)")
+    fields: dict[str, Any] = {k: unquote(v) for k, v in raw.items() if k != "key_id"}
+    if "key_id" in raw:
+        fields["key_id"] = unquote_to_bytes(raw["key_id"]).hex()
+    if "pin_file" in fields:
+        fields["pin_file"] = fields["pin_file"].removeprefix("file://").removeprefix("file:")
+    if "module" not in fields:
+        raise ValueError("the PKCS#11 URI needs module-path=/path/to/the/module.so")
+    return fields
+
+
+class Pkcs11KeyRef(BaseModel):
+    """Where an Ed25519 key in a PKCS#11 token is, and where its PIN comes from: a settings
+    table, or an RFC 7512 PKCS#11 URI such as
+    ``pkcs11:token=issuer;object=kmutt-2026?module-path=/usr/lib/softhsm/libsofthsm2.so``
+    (optionally ``;id=%20%26`` and ``&pin-source=file:/etc/omc/pin``). It never holds the PIN:
+    that is read from ``pin_file`` (mode 0600) or else the ``pin_env`` variable when the key
+    is opened; ``pin-value`` in a URI is refused.
+
+    :param module: the token's PKCS#11 module (the vendor's shared library).
+    :param token: the token label.
+    :param key_label: the key's ``CKA_LABEL``; ``key_id``: its ``CKA_ID`` as hex. One or both.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    module: Path
+    token: str = Field(min_length=1)
+    key_label: str | None = Field(default=None, min_length=1)
+    key_id: str | None = Field(default=None, pattern=r"^(?:[0-9a-fA-F]{2})+$")
+    pin_env: str = Field(default=PIN_ENV, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    pin_file: Path | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_uri(cls, data: Any) -> Any:
+        return _parse_uri(data) if isinstance(data, str) else data
+
+    @model_validator(mode="after")
+    def _names_a_key(self) -> Pkcs11KeyRef:
+        for name in ("module", "pin_file"):
+            value = getattr(self, name)
+            if value is not None and not value.is_absolute():
+                raise ValueError(f"{name} must be an absolute path, not {os.fspath(value)!r}")
+        if self.key_label is None and self.key_id is None:
+            raise ValueError("name the key on the token: key_label (object=), key_id (id=) or both")
+        return self
+
+    @classmethod
+    def from_uri(cls, uri: str) -> Pkcs11KeyRef:
+        """Parse a PKCS#11 URI.
+
+        :raises SignerError: not a PKCS#11 URI this signer can use, saying why.
+        """
+        try:
+            return cls.model_validate(uri)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            message = str(first["msg"]).removeprefix("Value error, ")
+            prefix = "" if "PKCS#11 URI" in message else "PKCS#11 URI: "
+            raise SignerError(f"{prefix}{where + ': ' if where else ''}{message}") from None
+
+    @property
+    def uri(self) -> str:
+        """The RFC 7512 URI of this key (with ``pin-source`` if a PIN file is named)."""
+        path = [f"token={quote(self.token, safe='')}"]
+        if self.key_label is not None:
+            path.append(f"object={quote(self.key_label, safe='')}")
+        if self.key_id is not None:
+            path.append("id=" + "".join(f"%{b:02x}" for b in bytes.fromhex(self.key_id)))
+        query = [f"module-path={quote(os.fspath(self.module), safe='/')}"]
+        if self.pin_file is not None:
+            query.append(f"pin-source=file:{quote(os.fspath(self.pin_file), safe='/')}")
+        return f"pkcs11:{';'.join(path)};type=private?{'&'.join(query)}"
+
+    def open(self) -> Pkcs11Ed25519Key:
+        """Read the PIN and open the key (see :meth:`Pkcs11Ed25519Key.open`).
+
+        :raises SignerError: no PIN, or as :meth:`Pkcs11Ed25519Key.open`.
+        """
+        pin = read_pin(env=self.pin_env, file=self.pin_file)
+        return Pkcs11Ed25519Key.open(
+            self.module,
+            token_label=self.token,
+            pin=pin,
+            key_label=self.key_label,
+            key_id=bytes.fromhex(self.key_id) if self.key_id is not None else None,
+        )

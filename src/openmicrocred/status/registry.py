@@ -357,23 +357,40 @@ class SQLStatusRegistry:
             messages; entries with the same messages share lists.
         :param actor: who asks (kept in the audit history).
         """
-        if not credential_id:
+        found = self.allocate_many([credential_id], purposes, messages=messages, actor=actor)
+        return found[credential_id]
+
+    def allocate_many(
+        self,
+        credential_ids: Sequence[str],
+        purposes: Sequence[str] = PURPOSES,
+        *,
+        messages: StatusMessages | None = None,
+        actor: str | None = None,
+    ) -> dict[str, list[StatusEntry]]:
+        """:meth:`allocate` for many credentials in one transaction (one commit, so bulk
+        issuing is not bound by the disk's flush time); each id's entries, in the order
+        of ``purposes``. All of them are allocated, or (if it fails) none."""
+        if not all(credential_ids):
             raise ValueError("credential_id must not be empty")
         for purpose in purposes:
             if purpose not in ALL_PURPOSES:
                 raise ValueError(f"status purpose must be one of {ALL_PURPOSES}, not {purpose!r}")
         if "message" in purposes and messages is None:
             raise ValueError("the message purpose needs messages= (a StatusMessages)")
+        ids = list(dict.fromkeys(credential_ids))
 
         def work(tx: Transaction) -> None:
             for purpose in sorted(set(purposes)):  # one lock order for every caller
-                if not self._has_entry(tx, credential_id, purpose):
-                    scheme = messages if purpose == "message" else None
-                    self._allocate_one(tx, credential_id, purpose, scheme, actor)
+                scheme = messages if purpose == "message" else None
+                for credential_id in ids:
+                    if not self._has_entry(tx, credential_id, purpose):
+                        self._allocate_one(tx, credential_id, purpose, scheme, actor)
 
         self.database.run(work)
-        mine = {e.purpose: e for e in self.entries(credential_id)}
-        return [mine[p] for p in dict.fromkeys(purposes)]  # in the order asked for
+        with self.database.read() as tx:
+            mine = {i: {e.purpose: e for e in self._entries(tx, i)} for i in ids}
+        return {i: [mine[i][p] for p in dict.fromkeys(purposes)] for i in ids}
 
     def _has_entry(self, tx: Transaction, credential_id: str, purpose: str) -> bool:
         sql = "SELECT 1 FROM {p}entries WHERE credential_id = ? AND purpose = ?"
@@ -536,14 +553,17 @@ class SQLStatusRegistry:
     def entries(self, credential_id: str) -> list[StatusEntry]:
         """The credential's status entries (empty if it has none)."""
         with self.database.read() as tx:
-            rows = tx.all(
-                self._q(
-                    "SELECT e.purpose, l.url, e.idx, e.status, l.messages FROM {p}entries e "
-                    "JOIN {p}lists l ON e.list_id = l.id WHERE e.credential_id = ? "
-                    "ORDER BY e.purpose"
-                ),
-                (credential_id,),
-            )
+            return self._entries(tx, credential_id)
+
+    def _entries(self, tx: Transaction, credential_id: str) -> list[StatusEntry]:
+        rows = tx.all(
+            self._q(
+                "SELECT e.purpose, l.url, e.idx, e.status, l.messages FROM {p}entries e "
+                "JOIN {p}lists l ON e.list_id = l.id WHERE e.credential_id = ? "
+                "ORDER BY e.purpose"
+            ),
+            (credential_id,),
+        )
         return [
             StatusEntry(
                 credential_id, p, url, idx, bool(s), s, StatusMessages.loads(m) if m else None

@@ -276,7 +276,9 @@ class SQLiteDatabase:
 class PostgresDatabase:
     """A PostgreSQL database (psycopg 3) reached by URL, with a bounded connection pool.
 
-    :param pool_size: the most connections this process keeps open to it.
+    :param pool_size: the most connections this process's threads hold at once (and keeps
+        idle); a thread already holding one (a transaction that calls another store) takes
+        a second without waiting for a slot, so the pool cannot deadlock.
     """
 
     dialect: Dialect = "postgresql"
@@ -291,7 +293,9 @@ class PostgresDatabase:
         self._psycopg = psycopg
         self.url = url
         self._idle: list[psycopg.Connection[Any]] = []
+        self._pool_size = pool_size
         self._slots = threading.BoundedSemaphore(pool_size)
+        self._held = threading.local()  # connections this thread holds now
         self._lock = threading.Lock()
         self._pid = os.getpid()
         with self.read() as tx:
@@ -308,7 +312,13 @@ class PostgresDatabase:
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
         if os.getpid() != self._pid:  # forked: the parent's sockets are not ours to use
             self._idle, self._pid = [], os.getpid()
-        self._slots.acquire()
+        # The pool bounds the outermost connections; a thread that already holds one (a
+        # status allocation inside a wallet delivery's transaction) takes another without
+        # waiting, so threads holding every slot can never wait on each other.
+        nested = getattr(self._held, "count", 0) > 0
+        if not nested:
+            self._slots.acquire()
+        self._held.count = getattr(self._held, "count", 0) + 1
         try:
             with self._lock:
                 conn = self._idle.pop() if self._idle else None
@@ -318,13 +328,17 @@ class PostgresDatabase:
                 yield conn
             finally:
                 idle = self._psycopg.pq.TransactionStatus.IDLE
-                if not conn.closed and conn.info.transaction_status == idle:
-                    with self._lock:
+                with self._lock:
+                    keep = len(self._idle) < self._pool_size
+                    if keep and not conn.closed and conn.info.transaction_status == idle:
                         self._idle.append(conn)
-                else:
+                        conn = None
+                if conn is not None:
                     conn.close()
         finally:
-            self._slots.release()
+            self._held.count -= 1
+            if not nested:
+                self._slots.release()
 
     @contextmanager
     def transaction(self, lock: str | None = None) -> Iterator[Transaction]:

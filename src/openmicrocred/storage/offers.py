@@ -8,8 +8,10 @@ one transaction. A delivery consumes the token (or the exchange), the nonce and 
 and runs the signing callback inside that same transaction: a replay finds them consumed
 and can never be issued twice, and a failed signing leaves everything as it was.
 
-The SQL is plain and parameterised (no SQLite-only statements besides the schema's
-``CREATE TABLE IF NOT EXISTS``), so another backend can follow it.
+The tables live in any :mod:`openmicrocred.storage` database (a SQLite file, or PostgreSQL
+shared by every worker and host). On PostgreSQL the row an exchange of state starts from is
+read ``FOR UPDATE`` and every consuming ``UPDATE`` is conditional on the state it expects,
+so two workers racing for one code, token, nonce or challenge get one success between them.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ import hashlib
 import hmac
 import os
 import secrets
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .sqlite import SQLiteDatabase
+from .backend import Database, Transaction, open_database
 
 __all__ = [
     "DeliveryError",
@@ -48,30 +49,35 @@ CREATE TABLE IF NOT EXISTS wallet_offers (
     tx_failures INTEGER NOT NULL DEFAULT 0,
     exchange_id TEXT UNIQUE,
     state TEXT NOT NULL CHECK (state IN ('open', 'token', 'delivered', 'closed')),
-    created_at REAL NOT NULL,
-    expires_at REAL NOT NULL,
+    created_at {real} NOT NULL,
+    expires_at {real} NOT NULL,
     holder TEXT,
     channel TEXT,
-    delivered_at REAL
+    delivered_at {real}
 );
 CREATE TABLE IF NOT EXISTS wallet_tokens (
     token_hash TEXT PRIMARY KEY,
     offer_id TEXT NOT NULL REFERENCES wallet_offers (id),
-    expires_at REAL NOT NULL,
+    expires_at {real} NOT NULL,
     used INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS wallet_nonces (
     nonce_hash TEXT PRIMARY KEY,
-    expires_at REAL NOT NULL
+    expires_at {real} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS wallet_exchanges (
     id TEXT PRIMARY KEY,
     offer_id TEXT NOT NULL REFERENCES wallet_offers (id),
     challenge TEXT,
-    challenge_expires_at REAL,
+    challenge_expires_at {real},
     state TEXT NOT NULL CHECK (state IN ('pending', 'complete'))
-)
+);
+CREATE INDEX IF NOT EXISTS wallet_offers_badge ON wallet_offers (badge_id);
+CREATE INDEX IF NOT EXISTS wallet_tokens_offer ON wallet_tokens (offer_id);
+CREATE INDEX IF NOT EXISTS wallet_exchanges_offer ON wallet_exchanges (offer_id)
 """
+MIGRATIONS = (_SCHEMA,)
+"""The numbered schema steps (``schema_version`` component ``offers``)."""
 
 MAX_TX_FAILURES = 5
 """Wrong transaction codes an offer takes before it is closed (OID4VCI 1.0 §13.6)."""
@@ -135,26 +141,56 @@ class ExchangeRecord:
     state: str
 
 
-def _offer(row: Any) -> OfferRecord:
-    return OfferRecord(**{k: row[k] for k in row.keys()})  # noqa: SIM118 (sqlite3.Row)
+_SELECT_OFFER = (
+    "SELECT id, badge_id, issuer, pre_code, tx_code_hash, tx_code_length, tx_failures,"
+    " exchange_id, state, created_at, expires_at, holder, channel, delivered_at"
+    " FROM wallet_offers"
+)
+_OFFER_FIELDS = tuple(OfferRecord.__dataclass_fields__)
+_SELECT_ACCESS = (
+    "SELECT t.expires_at AS token_expires_at, t.used,"
+    " o.id, o.badge_id, o.issuer, o.pre_code, o.tx_code_hash, o.tx_code_length,"
+    " o.tx_failures, o.exchange_id, o.state, o.created_at, o.expires_at, o.holder, o.channel,"
+    " o.delivered_at"
+    " FROM wallet_tokens t JOIN wallet_offers o ON o.id = t.offer_id WHERE t.token_hash = ?"
+)
+_SELECT_EXCHANGE = (
+    "SELECT e.id AS exchange_key, e.challenge, e.challenge_expires_at,"
+    " e.state AS exchange_state,"
+    " o.id, o.badge_id, o.issuer, o.pre_code, o.tx_code_hash, o.tx_code_length,"
+    " o.tx_failures, o.exchange_id, o.state, o.created_at, o.expires_at, o.holder, o.channel,"
+    " o.delivered_at"
+    " FROM wallet_exchanges e JOIN wallet_offers o ON o.id = e.offer_id WHERE e.id = ?"
+)
+
+
+def _offer(row: dict[str, Any]) -> OfferRecord:
+    return OfferRecord(**{k: row[k] for k in _OFFER_FIELDS})
+
+
+def _for_update(tx: Transaction) -> str:
+    """Lock the rows read, on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already has)."""
+    return " FOR UPDATE" if tx.dialect == "postgresql" else ""
 
 
 class OfferStore:
-    """The wallet hand-over tables in one SQLite file (mode 0600).
+    """The wallet hand-over tables: a SQLite file (mode 0600) by path or ``sqlite:///``
+    URL, PostgreSQL by ``postgresql://`` URL, or an open database.
 
     :param clock: seconds since the epoch (tests pass their own).
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time
+        self, where: str | os.PathLike[str] | Database, *, clock: Callable[[], float] = time.time
     ) -> None:
-        self._db = SQLiteDatabase(path, _SCHEMA)
+        self._db = open_database(where) if isinstance(where, str | os.PathLike) else where
+        self._db.migrate("offers", MIGRATIONS)
         self.clock = clock
 
-    def _read(self) -> Any:
-        db = self._db.connection()
-        db.row_factory = sqlite3.Row
-        return db
+    def _one(self, sql: str, params: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._db.read() as tx:
+            rows = tx.dicts(sql, params)
+        return rows[0] if rows else None
 
     # -- offers -----------------------------------------------------------------------
 
@@ -171,7 +207,8 @@ class OfferStore:
         offer per badge). ``exchange``: also open a VC-API exchange for it."""
         now = self.clock()
         offer_id = secrets.token_urlsafe(24)
-        with self._db.transaction() as db:
+        exchange_id = secrets.token_urlsafe(24) if exchange else None
+        with self._db.transaction(lock=f"wallet-offer:{badge_id}") as db:
             db.execute(
                 "UPDATE wallet_offers SET state = 'closed' WHERE badge_id = ? AND state = 'open'",
                 (badge_id,),
@@ -187,13 +224,11 @@ class OfferStore:
                     secrets.token_urlsafe(32),
                     None if tx_code is None else secret_hash(tx_code),
                     None if tx_code is None else len(tx_code),
-                    secrets.token_urlsafe(24) if exchange else None,
+                    exchange_id,
                     now,
                     now + ttl_s,
                 ),
             )
-            row = db.execute("SELECT exchange_id FROM wallet_offers WHERE id = ?", (offer_id,))
-            (exchange_id,) = row.fetchone()
             if exchange_id is not None:
                 db.execute(
                     "INSERT INTO wallet_exchanges (id, offer_id, state) VALUES (?, ?, 'pending')",
@@ -204,16 +239,16 @@ class OfferStore:
         return found
 
     def offer(self, offer_id: str) -> OfferRecord | None:
-        row = self._read().execute("SELECT * FROM wallet_offers WHERE id = ?", (offer_id,))
-        found = row.fetchone()
+        found = self._one(_SELECT_OFFER + " WHERE id = ?", (offer_id,))
         return _offer(found) if found else None
 
     def offers_for(self, badge_id: str) -> list[OfferRecord]:
         """Every offer made for a badge, oldest first."""
-        rows = self._read().execute(
-            "SELECT * FROM wallet_offers WHERE badge_id = ? ORDER BY created_at, id", (badge_id,)
-        )
-        return [_offer(r) for r in rows.fetchall()]
+        with self._db.read() as tx:
+            rows = tx.dicts(
+                _SELECT_OFFER + " WHERE badge_id = ? ORDER BY created_at, id", (badge_id,)
+            )
+        return [_offer(r) for r in rows]
 
     def is_live(self, offer: OfferRecord) -> bool:
         """Open (no token taken, not delivered) and not expired."""
@@ -228,10 +263,8 @@ class OfferStore:
         code missing or not expected."""
         now = self.clock()
         with self._db.transaction() as db:
-            db.row_factory = sqlite3.Row
-            row = db.execute("SELECT * FROM wallet_offers WHERE pre_code = ?", (pre_code,))
-            found = row.fetchone()
-            offer = _offer(found) if found else None
+            rows = db.dicts(_SELECT_OFFER + " WHERE pre_code = ?" + _for_update(db), (pre_code,))
+            offer = _offer(rows[0]) if rows else None
             _check_grant(offer, tx_code, now)
             assert offer is not None
             if offer.tx_code_hash is not None and not hmac.compare_digest(
@@ -258,16 +291,10 @@ class OfferStore:
 
     def token(self, token: str) -> TokenRecord | None:
         """The live access token's offer, or ``None`` (unknown, used or expired)."""
-        row = self._read().execute(
-            "SELECT t.expires_at AS token_expires_at, t.used, o.* FROM wallet_tokens t"
-            " JOIN wallet_offers o ON o.id = t.offer_id WHERE t.token_hash = ?",
-            (secret_hash(token),),
-        )
-        found = row.fetchone()
+        found = self._one(_SELECT_ACCESS, (secret_hash(token),))
         if found is None or found["used"] or found["token_expires_at"] <= self.clock():
             return None
-        values = {k: found[k] for k in found.keys() if k not in ("token_expires_at", "used")}  # noqa: SIM118
-        return TokenRecord(OfferRecord(**values), found["token_expires_at"])
+        return TokenRecord(_offer(found), found["token_expires_at"])
 
     def new_nonce(self, *, ttl_s: float) -> str:
         """A fresh, unpredictable ``c_nonce``; expired ones are swept out."""
@@ -283,10 +310,9 @@ class OfferStore:
 
     def nonce_is_live(self, nonce: str) -> bool:
         """Known, unused and not expired (a look, not a use)."""
-        row = self._read().execute(
+        found = self._one(
             "SELECT expires_at FROM wallet_nonces WHERE nonce_hash = ?", (secret_hash(nonce),)
         )
-        found = row.fetchone()
         return found is not None and found["expires_at"] > self.clock()
 
     def deliver_with_token(
@@ -297,7 +323,6 @@ class OfferStore:
         none of it. Raises :class:`DeliveryError` ``invalid_token`` or ``invalid_nonce``."""
         now = self.clock()
         with self._db.transaction() as db:
-            db.row_factory = sqlite3.Row
             used = db.execute(
                 "UPDATE wallet_tokens SET used = 1 WHERE token_hash = ? AND used = 0"
                 " AND expires_at > ?",
@@ -307,29 +332,21 @@ class OfferStore:
                 raise DeliveryError("invalid_token", "the access token is unknown, used or expired")
             if nonce is not None:
                 _consume_nonce(db, nonce, now)
-            (offer_id,) = db.execute(
+            (offer_id,) = db.one(
                 "SELECT offer_id FROM wallet_tokens WHERE token_hash = ?", (secret_hash(token),)
-            ).fetchone()
+            ) or ("",)
             offer = _deliver(db, offer_id, "token", holder, "oid4vci", now)
             return sign(offer)
 
     # -- VC-API exchanges -------------------------------------------------------------
 
     def exchange(self, exchange_id: str) -> ExchangeRecord | None:
-        row = self._read().execute(
-            "SELECT e.id AS exchange_key, e.challenge, e.challenge_expires_at,"
-            " e.state AS exchange_state, o.* FROM wallet_exchanges e"
-            " JOIN wallet_offers o ON o.id = e.offer_id WHERE e.id = ?",
-            (exchange_id,),
-        )
-        found = row.fetchone()
+        found = self._one(_SELECT_EXCHANGE, (exchange_id,))
         if found is None:
             return None
-        own = ("exchange_key", "challenge", "challenge_expires_at", "exchange_state")
-        offer = OfferRecord(**{k: found[k] for k in found.keys() if k not in own})  # noqa: SIM118
         return ExchangeRecord(
             found["exchange_key"],
-            offer,
+            _offer(found),
             found["challenge"],
             found["challenge_expires_at"],
             found["exchange_state"],
@@ -359,7 +376,6 @@ class OfferStore:
         in one transaction (all or nothing). Raises :class:`DeliveryError`."""
         now = self.clock()
         with self._db.transaction() as db:
-            db.row_factory = sqlite3.Row
             done = db.execute(
                 "UPDATE wallet_exchanges SET state = 'complete', challenge = NULL"
                 " WHERE id = ? AND state = 'pending' AND challenge = ?"
@@ -370,14 +386,14 @@ class OfferStore:
                 raise DeliveryError(
                     "invalid_request", "the challenge is not this exchange's current one"
                 )
-            (offer_id,) = db.execute(
+            (offer_id,) = db.one(
                 "SELECT offer_id FROM wallet_exchanges WHERE id = ?", (exchange_id,)
-            ).fetchone()
+            ) or ("",)
             offer = _deliver(db, offer_id, "open", holder, "vcapi", now)
             return sign(offer)
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's connection (SQLite) or the idle ones (PostgreSQL)."""
         self._db.close()
 
 
@@ -392,7 +408,7 @@ def _check_grant(offer: OfferRecord | None, tx_code: str | None, now: float) -> 
         raise DeliveryError("invalid_request", "this offer needs its transaction code (tx_code)")
 
 
-def _consume_nonce(db: Any, nonce: str, now: float) -> None:
+def _consume_nonce(db: Transaction, nonce: str, now: float) -> None:
     gone = db.execute(
         "DELETE FROM wallet_nonces WHERE nonce_hash = ? AND expires_at > ?",
         (secret_hash(nonce), now),
@@ -402,7 +418,7 @@ def _consume_nonce(db: Any, nonce: str, now: float) -> None:
 
 
 def _deliver(
-    db: Any, offer_id: str, from_state: str, holder: str, channel: str, now: float
+    db: Transaction, offer_id: str, from_state: str, holder: str, channel: str, now: float
 ) -> OfferRecord:
     """Mark the offer delivered, if it is in ``from_state`` and not expired."""
     done = db.execute(
@@ -412,5 +428,5 @@ def _deliver(
     )
     if done.rowcount != 1:
         raise DeliveryError("invalid_request", "this offer has been used already or has expired")
-    row = db.execute("SELECT * FROM wallet_offers WHERE id = ?", (offer_id,)).fetchone()
-    return _offer(row)
+    rows = db.dicts(_SELECT_OFFER + " WHERE id = ?", (offer_id,))
+    return _offer(rows[0])

@@ -15,7 +15,7 @@ from ..bake import is_png, is_svg, unbake
 from ..errors import BakeError, FetchError, InputError, OpenMicrocredError
 from ..fetch import Fetcher
 from ..ob2.baking import unbake_ob2
-from ..ob2.models import hosted_reference, is_ob2
+from ..ob2.detect import hosted_reference, is_ob2
 from ..suites.vc_jwt import credential_from_payload
 
 __all__ = ["ACCEPT", "Carrier", "LoadedCredential", "load_credential"]
@@ -193,6 +193,12 @@ def _from_url(url: str, fetcher: Fetcher) -> LoadedCredential:
     try:
         data, _content_type = fetcher.get(url, accept=ACCEPT)
     except FetchError as exc:
+        if exc.reason == "HTTP status 410":  # what is gone cannot be read: not a verdict
+            raise InputError(
+                f"{exc}: the server says the badge is gone (an Open Badges 2.0 issuer answers "
+                "so for a hosted badge it revoked; an assertion whose id answers 410 is "
+                "reported REVOKED)"
+            ) from None
         raise InputError(str(exc)) from None
     loaded = _from_bytes(data, url)
     return LoadedCredential(loaded.credential, loaded.jwt, "url", url)

@@ -63,9 +63,9 @@ def verify_ob2_loaded(
         for f in outcome.findings
     ]
     outcome_verdict = verdict(checks)
-    # An OB 2.0 JWS is not a VC-JWT, and a hosted badge has no proof: "none" either way; the
-    # proof check says how it was verified.
-    proof: Literal["none"] = "none"
+    # An OB 2.0 JWS is not a VC-JWT ("jws"); a hosted badge has no proof ("none"), the proof
+    # check says how it was verified.
+    proof: Literal["jws", "none"] = "jws" if loaded.jwt is not None else "none"
     credential: dict[str, Any] = outcome.assertion
     return VerificationReport(
         verified=outcome_verdict.value == "verified",

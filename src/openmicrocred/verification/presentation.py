@@ -8,9 +8,8 @@ challenge) and here (the domain); each credential still stands on its own proof.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from .._json import as_list, id_of
 from .._time import format_datetime
@@ -18,6 +17,7 @@ from ..errors import InputError, OpenMicrocredError
 from ..fetch import Fetcher
 from ..types import JSONObject
 from ..vcdm import presentation_errors
+from ._record import Record
 from .checks import document, proof
 from .context import VerificationContext
 from .inputs import LoadedCredential, load_credential
@@ -35,10 +35,9 @@ from .verdict import verdict
 __all__ = ["PresentationReport", "verify_presentation"]
 
 
-class PresentationReport(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PresentationReport(Record):
     """The result of verifying one presentation."""
-
-    model_config = ConfigDict(frozen=True)
 
     verified: bool
     """The holder's proof verified for the challenge and domain, and so did every credential."""
@@ -48,7 +47,7 @@ class PresentationReport(BaseModel):
     checks: list[Check]
     """The presentation's own checks (JSON-LD, structure, the authentication proof)."""
     holder: str | None = None
-    credentials: list[VerificationReport] = Field(default_factory=list)
+    credentials: list[VerificationReport] = field(default_factory=list)
     source: str = ""
     checked_at: str = ""
 

@@ -1,18 +1,19 @@
 """The verification report: every check, the verdict, and what the badge says.
 
-A report is a frozen, JSON-serialisable pydantic model. ``verified`` is true only when every
+A report is a frozen, JSON-serialisable dataclass with pydantic's dump methods
+(:mod:`._record`). ``verified`` is true only when every
 error-level check passed (or did not apply). The ``verdict`` separates a forged or tampered
 credential from an authentic one that is expired, revoked or could not be fully checked.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from ..errors import OpenMicrocredError, VerificationFailed
+from ._record import Record
 from .signer import Signer
 
 __all__ = [
@@ -184,10 +185,9 @@ def code_of(error: OpenMicrocredError) -> CheckCode:
         return CheckCode.OTHER_ERROR
 
 
-class Check(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Check(Record):
     """One verification step's outcome."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     status: CheckStatus
@@ -211,51 +211,51 @@ def make_check(
     path: str | None = None,
     severity: Literal["error", "warning"] = "error",
 ) -> Check:
-    """A :class:`Check` (the only way checks are made, so names and codes are enum members)."""
+    """A :class:`Check` (the only way checks are made, so names and codes are enum members;
+    the check holds their plain string values)."""
     return Check(
-        name=name,
-        status=status,
-        code=code,
+        name=str(name),
+        status=CheckStatus(status),
+        code=str(code),
         message=message,
         path=path,
         severity=severity,
     )
 
 
-class CredentialDisplay(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CredentialDisplay(Record):
     """What a person wants to see of a badge. Every value is as the credential states it
     (text properties may be language maps); nothing here is trusted unless ``verified``."""
 
-    model_config = ConfigDict(frozen=True)
-
     id: str | None = None
-    type: list[str] = Field(default_factory=list)
+    type: list[str] = field(default_factory=list)
     name: Any = None
     description: Any = None
-    issuer: dict[str, Any] = Field(default_factory=dict)
-    subject: dict[str, Any] = Field(default_factory=dict)
-    achievement: dict[str, Any] = Field(default_factory=dict)
-    results: list[dict[str, Any]] = Field(default_factory=list)
-    evidence: list[dict[str, Any]] = Field(default_factory=list)
+    issuer: dict[str, Any] = field(default_factory=dict)
+    subject: dict[str, Any] = field(default_factory=dict)
+    achievement: dict[str, Any] = field(default_factory=dict)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     feedback: Any = None
     valid_from: str | None = None
     valid_until: str | None = None
     awarded_date: str | None = None
     image: str | None = None
-    endorsements: list[dict[str, Any]] = Field(default_factory=list)
+    endorsements: list[dict[str, Any]] = field(default_factory=list)
 
 
-class VerificationReport(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VerificationReport(Record):
     """The result of verifying one credential."""
-
-    model_config = ConfigDict(frozen=True)
 
     verified: bool
     verdict: Verdict
     checks: list[Check]
     source: str = ""
     carrier: Literal["json", "jwt", "png", "svg", "url"] = "json"
-    proof_format: Literal["data-integrity", "vc-jwt", "none"] = "none"
+    proof_format: Literal["data-integrity", "vc-jwt", "jws", "none"] = "none"
+    """``jws``: an Open Badges 2.0 signed assertion."""
     issuer_trusted: bool | None = None
     """Whether a configured trust source lists the issuer (``None``: none configured)."""
     signer: Signer | None = None
@@ -264,10 +264,10 @@ class VerificationReport(BaseModel):
     """The trust source that lists the issuer, and the name it gives."""
     credential: dict[str, Any] | None = None
     display: CredentialDisplay | None = None
-    endorsements: list[VerificationReport] = Field(default_factory=list)
-    included: list[VerificationReport] = Field(default_factory=list)
+    endorsements: list[VerificationReport] = field(default_factory=list)
+    included: list[VerificationReport] = field(default_factory=list)
     """For a CLR: the report of each credential it carries."""
-    fetched: list[dict[str, Any]] = Field(default_factory=list)
+    fetched: list[dict[str, Any]] = field(default_factory=list)
     """URLs the verifier fetched, and whether from the network, its cache or a local copy."""
     checked_at: str = ""
 
@@ -280,6 +280,3 @@ class VerificationReport(BaseModel):
         if not self.verified:
             raise VerificationFailed(self)
         return self
-
-
-VerificationReport.model_rebuild()

@@ -8,20 +8,20 @@ issuer's name next to it is only its own claim.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict
+from ._record import Record
 
 __all__ = ["Signer", "signer_of"]
 
 SignerKind = Literal["did:web", "https", "did:key", "jwk", "did"]
 
 
-class Signer(BaseModel):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Signer(Record):
     """The key a verified proof was made with, and what it proves about its owner."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: SignerKind
     """``did:web`` / ``https``: published on ``domain``; ``did:key``: self-made;

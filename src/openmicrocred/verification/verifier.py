@@ -24,7 +24,7 @@ from ..did.resolver import Resolver
 from ..documents import DEFAULT_LOADER
 from ..fetch import Fetcher
 from ..jsonld import shared_quads
-from ..ob2.models import is_ob2
+from ..ob2.detect import is_ob2
 from ..suites import DEFAULT_REGISTRY, SuiteRegistry
 from ..types import DocumentLoader, JSONObject
 from .checks import claims, document, nested, proof
@@ -32,7 +32,6 @@ from .checks.status import StatusChecker, status_checks
 from .context import StatusCheck, VerificationContext
 from .display import credential_display, endorsement_summary
 from .inputs import LoadedCredential, load_credential
-from .ob2 import verify_ob2_loaded
 
 if TYPE_CHECKING:
     from .presentation import PresentationReport
@@ -323,6 +322,8 @@ def _verify_any(
     verifier: Verifier, loaded: LoadedCredential, now: datetime, recipient: tuple[str | None, str]
 ) -> VerificationReport:
     if is_ob2(loaded.credential):  # Open Badges 2.0, hosted or signed: see ob2.py
+        from .ob2 import verify_ob2_loaded  # its pydantic models only for OB 2.0 input
+
         return verify_ob2_loaded(loaded, verifier.fetcher, now, verifier.clock_skew, recipient)
     return verifier._verify(loaded, now, recipient, depth=0)
 

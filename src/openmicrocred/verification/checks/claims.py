@@ -84,8 +84,6 @@ def recipient(
 ) -> list[Check]:
     """The credential was issued to ``expected``: the subject's id, or one of its (hashed)
     identifiers of ``identity_type``."""
-    from ...models import IdentityObject  # only when a recipient is asked about
-
     subject = credential.get("credentialSubject")
     subject = subject if isinstance(subject, dict) else {}
     if subject.get("id") == expected:
@@ -98,6 +96,8 @@ def recipient(
                 "$.credentialSubject.id",
             )
         ]
+    from ...models import IdentityObject  # only when identifiers must be read
+
     for i, raw in enumerate(as_list(subject.get("identifier"))):
         try:
             identity = IdentityObject.model_validate(raw)

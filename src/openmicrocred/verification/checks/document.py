@@ -7,12 +7,12 @@ from typing import Literal
 from ..._json import as_list
 from ...errors import CredentialError, OpenMicrocredError, SafeModeError
 from ...jsonld import check_safe
-from ...models import parse_credential
 from ...schema import bundled_schema_urls, schema_errors, schema_url_for
 from ...types import JSONObject
 from ...vcdm import credential_errors, is_credential, version_of
 from ..context import VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, code_of, make_check
+from .shape import well_formed_kind
 
 __all__ = ["safe_mode", "schemas", "structure"]
 
@@ -100,6 +100,30 @@ def structure(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
 
 
 def _open_badge(credential: JSONObject) -> Check:
+    kind = well_formed_kind(credential)  # surely well-formed, without pydantic (shape.py)
+    if kind is not None:
+        subject = credential["credentialSubject"]
+        has_id = subject.get("id") is not None
+        identified = has_id or bool(as_list(subject.get("identifier")))
+    else:
+        parsed = _parsed(credential)
+        if isinstance(parsed, Check):
+            return parsed
+        kind, identified = parsed
+    if kind != "ClrCredential" and not identified:
+        return _structure(
+            CheckStatus.FAILED,
+            CheckCode.SUBJECT_UNIDENTIFIED,
+            "credentialSubject has neither id nor identifier",
+            "$.credentialSubject",
+        )
+    return _structure(CheckStatus.PASSED, CheckCode.STRUCTURE_OK, f"well-formed {kind}")
+
+
+def _parsed(credential: JSONObject) -> Check | tuple[str, bool]:
+    """The model's class name and whether its subject is identified, or the failed check."""
+    from ...models import parse_credential  # pydantic: only when shape.py is not sure
+
     try:
         model = parse_credential(credential)
     except CredentialError as exc:
@@ -109,18 +133,10 @@ def _open_badge(credential: JSONObject) -> Check:
             message += f" (and {len(exc.errors) - 1} more)"
         path = first.path if first else "$"
         return _structure(CheckStatus.FAILED, CheckCode.INVALID_CREDENTIAL, message, path)
-    kind = type(model).__name__
     subject = model.credential_subject
     # A ClrSubject's id and identifier are optional.
     has_id = getattr(subject, "id", None) is not None
-    if kind != "ClrCredential" and not (has_id or getattr(subject, "identifier", None)):
-        return _structure(
-            CheckStatus.FAILED,
-            CheckCode.SUBJECT_UNIDENTIFIED,
-            "credentialSubject has neither id nor identifier",
-            "$.credentialSubject",
-        )
-    return _structure(CheckStatus.PASSED, CheckCode.STRUCTURE_OK, f"well-formed {kind}")
+    return type(model).__name__, bool(has_id or getattr(subject, "identifier", None))
 
 
 def schemas(credential: JSONObject, ctx: VerificationContext) -> list[Check]:
