@@ -623,3 +623,17 @@ def test_verify_at_values_that_overflow(
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     assert code in (1, 2)
+
+
+def test_verify_leaves_out_lines_it_has_nothing_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No issuer, no dates: no "Issuer:" or "Dates: issued" line with nothing after it."""
+    path = tmp_path / "not-a-badge.json"
+    path.write_text('{"a": 1}', encoding="utf-8")
+    assert main(["verify", "--offline", str(path)]) != 0
+    out = capsys.readouterr().out
+    assert out.startswith("NOT VERIFIED")
+    assert "Issuer:" not in out
+    assert "Dates:" not in out
+    assert "✗ proof" in out

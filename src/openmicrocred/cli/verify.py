@@ -101,12 +101,12 @@ def _print_display(
     if d.name or d.achievement.get("name"):
         print(f"  Badge:        {_text(d.name or d.achievement.get('name'))}", file=out)
     issuer = d.issuer.get("name") or d.issuer.get("id")
-    trusted = _trust_note(report)
-    print(
-        f"  Issuer:       {_text(issuer)}{trusted}"
-        + (f" <{_text(d.issuer.get('id'))}>" if d.issuer.get("name") else ""),
-        file=out,
-    )
+    if issuer:  # a line with nothing after its label says nothing: left out
+        print(
+            f"  Issuer:       {_text(issuer)}{_trust_note(report)}"
+            + (f" <{_text(d.issuer.get('id'))}>" if d.issuer.get("name") else ""),
+            file=out,
+        )
     if d.subject.get("id"):
         print(f"  Recipient:    {_text(d.subject['id'])}", file=out)
     if d.achievement:
@@ -123,10 +123,10 @@ def _print_display(
         )
     if d.feedback:
         print(f"  Feedback:     {_block(d.feedback)}", file=out)
-    dates = f"issued {_text(d.valid_from)}" + (
-        f", valid until {_text(d.valid_until)}" if d.valid_until else ""
-    )
-    print(f"  Dates:        {dates}", file=out)
+    dates = [f"issued {_text(d.valid_from)}"] if d.valid_from else []
+    dates += [f"valid until {_text(d.valid_until)}"] if d.valid_until else []
+    if dates:
+        print(f"  Dates:        {', '.join(dates)}", file=out)
     for e in d.endorsements:
         if e.get("verified"):
             print(
