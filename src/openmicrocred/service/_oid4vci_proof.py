@@ -13,15 +13,15 @@ transaction that consumes it.
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from .._encoding import P256_PUB, b64url_encode, multibase_encode, multicodec_wrap
+from .._encoding import P256_PUB, multibase_encode, multicodec_wrap
 from ..did.key import did_key_document
-from ..errors import KeyFormatError, OpenMicrocredError
+from ..errors import InvalidProofError, KeyFormatError, OpenMicrocredError
 from ..keys import ECPublicKey, Ed25519PublicKey, public_key_from_jwk, public_key_from_multibase
+from ..suites.vc_jwt import jws_segment, unique_members
 
 __all__ = ["PROOF_ALGORITHMS", "PROOF_TYP", "KeyProof", "ProofError", "verify_key_proof"]
 
@@ -50,26 +50,14 @@ class KeyProof:
 
 def _part(text: str, what: str) -> bytes:
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except ValueError:
-        raise ProofError(f"the proof JWT's {what} is not base64url") from None
-    if b64url_encode(data) != text:
-        raise ProofError(f"the proof JWT's {what} is not canonical unpadded base64url")
-    return data
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in found:
-            raise ValueError(f"member {name!r} given twice")
-        found[name] = value
-    return found
+        return jws_segment(text, what)
+    except InvalidProofError:
+        raise ProofError(f"the proof JWT's {what} is not canonical unpadded base64url") from None
 
 
 def _object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(data.decode("utf-8"), object_pairs_hook=_unique)
+        value = json.loads(data.decode("utf-8"), object_pairs_hook=unique_members)
     except (ValueError, RecursionError) as exc:
         raise ProofError(f"the proof JWT's {what} is not JSON: {exc}") from None
     if not isinstance(value, dict):

@@ -194,7 +194,7 @@ def credential_from_payload(payload: JSONObject) -> JSONObject:
     }
 
 
-def _segment(text: str, what: str) -> bytes:
+def jws_segment(text: str, what: str) -> bytes:
     """One part of a compact JWS: unpadded base64url in its canonical form (RFC 7515 §2)."""
     if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
         raise InvalidProofError(f"unreadable JWS {what}: not unpadded base64url")
@@ -204,7 +204,7 @@ def _segment(text: str, what: str) -> bytes:
     return data
 
 
-def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object's members, refusing a name given twice (RFC 7515 §4, RFC 7519 §4)."""
     members: dict[str, Any] = {}
     for name, value in pairs:
@@ -217,7 +217,7 @@ def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _json_object(data: bytes, what: str) -> Any:
     """Parse a JWS header or payload: UTF-8 JSON with unique member names."""
     try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_unique_members)
+        return json.loads(data.decode("utf-8"), object_pairs_hook=unique_members)
     except (ValueError, RecursionError) as exc:
         raise InvalidProofError(f"unreadable JWS {what}: {exc}") from None
 
@@ -241,9 +241,9 @@ def _split(token: str) -> _JWS:
     if not isinstance(token, str) or token.count(".") != 2:
         raise InvalidProofError("not a compact JWS (three base64url parts separated by '.')")
     header_part, payload_part, signature_part = token.split(".")
-    header_bytes = _segment(header_part, "header")
-    payload = _segment(payload_part, "payload")
-    signature = _segment(signature_part, "signature")
+    header_bytes = jws_segment(header_part, "header")
+    payload = jws_segment(payload_part, "payload")
+    signature = jws_segment(signature_part, "signature")
     header = _json_object(header_bytes, "header")
     if not isinstance(header, dict):
         raise InvalidProofError("unreadable JWS header: must be a JSON object")
