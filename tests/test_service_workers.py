@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -72,6 +73,7 @@ def two_workers(tmp_path: Path) -> Iterator[Served]:
     try:
         yield served
     finally:
+        served.http.close()
         if served.process.poll() is None:
             served.process.kill()
             served.process.wait()
@@ -196,3 +198,139 @@ def test_rate_limit_answers_429(tmp_path: Path) -> None:
 def test_rate_limit_off(tmp_path: Path) -> None:
     answers = _answers(tmp_path, 0, [("POST", "/credentials/verify")] * 10)
     assert 429 not in {a.status_code for a in answers}
+
+
+# ------------------------------------------------- connections dealt to the workers in turn
+
+
+def _workers_of(parent: int) -> list[int]:
+    """The worker processes of ``serve`` (its children that hold the service's sockets)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    # (multiprocessing may also start its resource tracker, which serves nothing)
+    return [int(p) for p in children if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = fd.readlink().name
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def _server_side_inodes(server_port: int, client_ports: set[int]) -> dict[int, str]:
+    """The inode of the service's end of each client connection (from /proc/net/tcp)."""
+    found = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, inode = fields[1], fields[2], fields[9]
+        remote_port = int(remote.split(":")[1], 16)
+        if int(local.split(":")[1], 16) == server_port and remote_port in client_ports:
+            found[remote_port] = inode
+    return found
+
+
+def _dealt(served: Served, connections: list[httpx.Client]) -> list[int]:
+    """How many of ``connections`` each worker serves, largest first."""
+    ports = set()
+    for client in connections:
+        assert client.get("/").status_code == 200  # the connection is open and served
+        ports.add(_client_port(client))
+    server_port = int(served.base.rsplit(":", 1)[1])
+    inodes = _server_side_inodes(server_port, ports)
+    assert len(inodes) == len(ports)
+    held = [
+        len(_socket_inodes(pid) & set(inodes.values())) for pid in _workers_of(served.process.pid)
+    ]
+    assert sum(held) == len(ports)  # every connection is served by a worker, not the parent
+    return sorted((n for n in held if n), reverse=True)
+
+
+def _client_port(client: httpx.Client) -> int:
+    # httpx keeps the connection in its pool; its socket tells the local port.
+    pool = client._transport._pool  # type: ignore[attr-defined]
+    [connection] = pool.connections
+    stream = connection._connection._network_stream
+    port: int = stream.get_extra_info("socket").getsockname()[1]
+    return port
+
+
+def _clients(served: Served, n: int, **options: Any) -> list[httpx.Client]:
+    return [httpx.Client(base_url=served.base, timeout=30, **options) for _ in range(n)]
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
+def test_connections_opened_at_once_are_dealt_to_every_worker(two_workers: Served) -> None:
+    # Eight keep-alive connections opened together (a client's pool): with uvicorn's shared
+    # socket one worker took them all; dealt in turn, each worker serves four.
+    connections = _clients(two_workers, 8)
+    try:
+        assert _dealt(two_workers, connections) == [4, 4]
+    finally:
+        for client in connections:
+            client.close()
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
+def test_a_killed_worker_is_replaced_and_no_connection_is_lost(two_workers: Served) -> None:
+    served = two_workers
+    first, second = _workers_of(served.process.pid)
+    subprocess.run(["kill", "-KILL", str(first)], check=True)
+    # New connections go on being answered while the dead worker is replaced.
+    for _ in range(10):
+        assert httpx.get(served.base + "/", timeout=30).status_code == 200
+    deadline = time.monotonic() + 60
+    while True:
+        workers = _workers_of(served.process.pid)
+        if len(workers) == 2 and first not in workers:
+            break
+        assert time.monotonic() < deadline, "the killed worker was not replaced"
+        time.sleep(0.2)
+    assert second in workers
+    while "Started server process" not in served.output().split("died", 1)[-1]:
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.2)
+    connections = _clients(served, 6)
+    try:
+        assert _dealt(served, connections) == [3, 3]  # the new worker takes its turn
+    finally:
+        for client in connections:
+            client.close()
+    assert served.stop(signal.SIGTERM) == 0
+    assert "died" in served.output()
+
+
+def test_two_workers_over_tls(tmp_path: Path) -> None:
+    from httpserver import self_signed
+
+    cert, key = self_signed(tmp_path)
+    trusted = ssl.create_default_context(cafile=str(cert))
+    port = free_port()
+    argv = [*_command(), "serve", "--data", str(tmp_path / "data"), "--port", str(port)]
+    argv += ["--workers", "2", "--tls-cert", str(cert), "--tls-key", str(key)]
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"https://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        answers: list[httpx.Response] = []
+        while len(answers) < 4:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            try:  # a new TLS connection each time: both workers serve TLS
+                answers.append(httpx.get(base + "/", verify=trusted, timeout=30))
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert {a.status_code for a in answers} == {200}
+        assert all(a.json()["issuer"] == answers[0].json()["issuer"] for a in answers)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

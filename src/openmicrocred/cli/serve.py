@@ -89,21 +89,23 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     workers = f" with {args.workers} workers" if args.workers > 1 else ""
     print(f"serving {scheme}://{args.host}:{args.port}{workers} (API docs at /docs)", file=out)
     out.flush()
-    target: Any = app
-    if args.workers > 1:
-        state.close()
-        os.environ[SETTINGS_ENV] = settings.model_dump_json()
-        target = "openmicrocred.service.app:app_from_environment"
-    uvicorn.run(
-        target,
-        factory=args.workers > 1,
-        workers=args.workers if args.workers > 1 else None,
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.tls_cert,
-        ssl_keyfile=args.tls_key,
-        log_level="info",
-    )
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "ssl_certfile": args.tls_cert,
+        "ssl_keyfile": args.tls_key,
+        "log_level": "info",
+    }
+    if args.workers == 1:
+        uvicorn.run(app, **options)
+        return 0
+    # Each worker makes its own app from the settings; the parent deals them connections.
+    from ..service.workers import serve_workers
+
+    state.close()
+    os.environ[SETTINGS_ENV] = settings.model_dump_json()
+    target = "openmicrocred.service.app:app_from_environment"
+    serve_workers(uvicorn.Config(target, factory=True, **options), args.workers)
     return 0
 
 
