@@ -59,6 +59,11 @@ def _escape(text: str) -> str:
 _serialized: dict[Term, str] = {}
 
 
+def serialized_terms() -> dict[Term, str]:
+    """The memo of :func:`serialize_term` (IRIs and literals already serialized; read only)."""
+    return _serialized
+
+
 def serialize_term(term: Term) -> str:
     """Serialize one term in canonical N-Quads form."""
     cached = _serialized.get(term)

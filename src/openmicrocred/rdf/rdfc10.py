@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..errors import CanonicalizationError
-from .nquads import Quad, serialize_nquad, serialize_term
+from .nquads import Quad, serialize_term, serialized_terms
 
 __all__ = ["DEFAULT_MAX_CALLS", "CanonicalizationResult", "canonicalize"]
 
@@ -83,21 +83,29 @@ class _State:
         # (serialized later, masked or relabelled), so that no term is serialized twice.
         self.ground: list[str] = []
         self.pieces: dict[Quad, tuple[tuple[str, bool], ...]] = {}
+        # (serialize_term's memo read inline: this loop runs once a quad)
+        known = serialized_terms().get
         for quad in self.quads:
             s, p, o, g = quad
             if (
                 s[0] != "blank"
-                and p[0] != "blank"
                 and o[0] != "blank"
+                and p[0] != "blank"
                 and (g is None or g[0] != "blank")
             ):
-                self.ground.append(serialize_nquad(quad))
+                line = (
+                    f"{known(s) or serialize_term(s)} {known(p) or serialize_term(p)} "
+                    f"{known(o) or serialize_term(o)}"
+                )
+                self.ground.append(
+                    f"{line} .\n" if g is None else f"{line} {known(g) or serialize_term(g)} .\n"
+                )
                 continue
             for term in (s, o, g):
                 if term is not None and term[0] == "blank":
                     self.bnode_quads.setdefault(term[1], []).append(quad)
             self.pieces[quad] = tuple(
-                (t[1], True) if t[0] == "blank" else (serialize_term(t), False)
+                (t[1], True) if t[0] == "blank" else (known(t) or serialize_term(t), False)
                 for t in quad
                 if t is not None
             )

@@ -27,7 +27,7 @@ def _dump(value: Any, json_mode: bool) -> Any:
         return value.value if json_mode else value
     if isinstance(value, dict):
         return {k: _dump(v, json_mode) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):  # a tuple, not a union rebuilt on every call
         return [_dump(v, json_mode) for v in value]
     if json_mode and isinstance(value, float) and not math.isfinite(value):
         return None  # pydantic's default for inf and NaN in JSON

@@ -65,16 +65,19 @@ def parse_json(text: str | bytes, source: str) -> Any:
     return document
 
 
+_CONTAINERS = (dict, list)
+
+
 def check_depth(document: Any, source: str) -> None:
     """Raise :class:`InputError` if ``document`` nests deeper than :data:`MAX_DEPTH`."""
-    level: list[Any] = [document]
+    # (a tuple, not ``dict | list``: the union would be built again for every value)
+    level: list[Any] = [document] if isinstance(document, _CONTAINERS) else []
     for _ in range(MAX_DEPTH):
         level = [
             child
             for item in level
-            if isinstance(item, dict | list)
             for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, dict | list)
+            if isinstance(child, _CONTAINERS)
         ]
         if not level:
             return
