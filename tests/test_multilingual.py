@@ -179,14 +179,61 @@ def _thai_page(lang: str) -> str:
     credential = _award(thai_definition())
     report = Verifier(status_checker=None).verify(credential)
     assert report.display is not None
-    achievement = report.display.achievement
-    if "related" not in achievement:  # until the report's display data carries ``related``
-        related = credential["credentialSubject"]["achievement"]["related"]
-        display = report.display.model_copy(
-            update={"achievement": {**achievement, "related": related}}
-        )
-        report = report.model_copy(update={"display": display})
     return badge_html(report, lang=language(lang))
+
+
+def test_the_reports_display_data_carries_the_translations() -> None:
+    definition = thai_definition()
+    report = Verifier(status_checker=None).verify(_award(definition))
+    assert report.display is not None
+    assert report.display.achievement["inLanguage"] == "th"
+    assert report.display.achievement["related"] == [
+        {
+            "id": f"{definition.id}#en",
+            "inLanguage": "en",
+            "name": demo_definition().name,
+            "description": demo_definition().purpose,
+            "version": definition.version,
+        }
+    ]
+    assert (
+        report.model_dump(mode="json")["display"]["achievement"]["related"][0]["inLanguage"] == "en"
+    )
+
+
+def _named_credential() -> dict[str, Any]:
+    """A signed Thai badge whose issuer chose to state the learner's name (an unhashed
+    ``name`` IdentityObject) beside a hashed e-mail address."""
+    from openmicrocred import issue
+    from openmicrocred.models import IdentityObject
+
+    credential = _award(thai_definition())
+    del credential["proof"]
+    credential["credentialSubject"]["identifier"] = [
+        IdentityObject.hashed_email("somchai@example.org", salt="pepper").dump(),
+        IdentityObject.plain("สมชาย ใจดี", identity_type="name").dump(),
+    ]
+    assert credential["credentialSubject"]["identifier"][1]["identityHash"] == "สมชาย ใจดี"
+    signed = issue(credential, KEY, created=datetime(2026, 3, 6, tzinfo=UTC))
+    assert isinstance(signed, dict)
+    return signed
+
+
+def test_the_learners_stated_name_reaches_the_display_data_and_the_page() -> None:
+    from openmicrocred.present.i18n import language
+    from openmicrocred.present.pages import badge_html
+
+    credential = _named_credential()
+    report = Verifier(status_checker=None).verify(credential)
+    assert report.verified, [c for c in report.checks if c.blocking]
+    assert report.display is not None
+    hashed, named = report.display.subject["identifier"]
+    assert named == {"identityType": "name", "hashed": False, "identity": "สมชาย ใจดี"}
+    # a hashed identifier keeps its kind only: neither the hash nor its salt is shown
+    assert hashed == {"identityType": "emailAddress", "hashed": True}
+    page = badge_html(report, lang=language("th"))
+    assert "<strong>สมชาย ใจดี</strong>" in page
+    assert "pepper" not in page
 
 
 @pytest.mark.parametrize(("lang", "english"), [("en", "English"), ("th", "ภาษาอังกฤษ")])

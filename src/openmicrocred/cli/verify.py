@@ -7,6 +7,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -35,6 +36,56 @@ _VERDICT = {
 }
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's marker: babel.cfg extracts this file)
+    """Mark ``message`` for the catalog; :class:`_Words` translates it where it is shown."""
+    return message
+
+
+_LABELS = (
+    N_("Badge"),
+    N_("Issuer"),
+    N_("Recipient"),
+    N_("Achievement"),
+    N_("Criteria"),
+    N_("Aligned to"),
+    N_("Result"),
+    N_("Evidence"),
+    N_("Feedback"),
+    N_("Dates"),
+    N_("Endorsed by"),
+    N_("Endorsement"),
+    N_("Fetched"),
+    N_("Not fetched"),
+)
+_SOURCES = {"local": N_("local copy"), "cache": N_("cache"), "network": N_("network")}
+
+
+def _width(text: str) -> int:
+    """Terminal cells of ``text``: Thai vowel and tone marks sit on their letter."""
+    import unicodedata
+
+    return sum(unicodedata.category(c) not in ("Mn", "Me", "Cf") for c in text)
+
+
+class _Words:
+    """The report's words in one language: ``_`` (the catalog's gettext; English: the words
+    as written, no catalog loaded) and the field labels padded to one column."""
+
+    def __init__(self, translate: Callable[[str], str] | None = None) -> None:
+        self._: Callable[[str], str] = translate or str
+        # English keeps its column of 14 (the longest label, "Achievement:", and 2 spaces).
+        self.column = max(14, *(_width(self._(label)) + 3 for label in _LABELS))
+        self.indent = " " * (self.column + 2)
+
+    def label(self, english: str) -> str:
+        """``  Label:`` and the spaces that bring the value to the column."""
+        word = f"{self._(english)}:"
+        return f"  {word}{' ' * (self.column - _width(word))}"
+
+
+_ENGLISH = _Words()
+
+
 def _raw(value: Any) -> str:
     if isinstance(value, dict):  # a language map
         return " / ".join(f"{v} [{k}]" for k, v in value.items())
@@ -46,12 +97,13 @@ def _text(value: Any) -> str:
     return terminal_safe(_raw(value))
 
 
-def _block(value: Any, *, limit: int = 14) -> str:
+def _block(value: Any, words: _Words = _ENGLISH, *, limit: int = 14) -> str:
     """Multi-line text (markdown) indented under its label, shortened for a terminal."""
     lines = [terminal_safe(line) for line in _raw(value).splitlines() if line.strip()]
     if len(lines) > limit:
-        lines = [*lines[:limit], f"… ({len(lines) - limit} more lines in the badge)"]
-    return "\n                ".join(lines)
+        more = words._(N_("… (%(count)s more lines in the badge)")) % {"count": len(lines) - limit}
+        lines = [*lines[:limit], more]
+    return f"\n{words.indent}".join(lines)
 
 
 def _language(asked: str | None) -> str:
@@ -69,13 +121,14 @@ def _print_report(report: VerificationReport, out: SupportsWrite[str], lang: str
         from ..present.i18n import translations
         from ..present.words import report_lines
 
-        first, *rest = report_lines(report, translations(lang).gettext)
+        words = _Words(translations(lang).gettext)
+        first, *rest = report_lines(report, words._)
         print(f"{_text(first)}  ({_text(report.source)})", file=out)
         for line in rest:
             print(_text(line), file=out)
         if report.display is not None:
-            _print_display(report.display, report, out)
-        _print_checks(report, out)
+            _print_display(report.display, report, out, words)
+        _print_checks(report, out, words)
         return
     headline = _VERDICT.get(report.verdict.value, report.verdict.value)
     if report.signer is not None:
@@ -87,81 +140,101 @@ def _print_report(report: VerificationReport, out: SupportsWrite[str], lang: str
     _print_checks(report, out)
 
 
-def _trust_note(report: VerificationReport) -> str:
+def _trust_note(report: VerificationReport, words: _Words = _ENGLISH) -> str:
     if report.issuer_trusted is None:
         return ""
     if report.issuer_trusted:
-        return f" ({_text(report.trusted_by)})" if report.trusted_by else " (trusted issuer)"
-    return " (on none of your trust lists)"
+        if report.trusted_by:
+            return f" ({_text(report.trusted_by)})"
+        note = words._(N_("trusted issuer"))
+    else:
+        note = words._(N_("on none of your trust lists"))
+    return f" ({note})"
 
 
 def _print_display(
-    d: CredentialDisplay, report: VerificationReport, out: SupportsWrite[str]
+    d: CredentialDisplay,
+    report: VerificationReport,
+    out: SupportsWrite[str],
+    words: _Words = _ENGLISH,
 ) -> None:
+    w, _ = words.label, words._
+    points_words = _(N_("%(points)s points"))
     if d.name or d.achievement.get("name"):
-        print(f"  Badge:        {_text(d.name or d.achievement.get('name'))}", file=out)
+        print(f"{w('Badge')}{_text(d.name or d.achievement.get('name'))}", file=out)
     issuer = d.issuer.get("name") or d.issuer.get("id")
     if issuer:  # a line with nothing after its label says nothing: left out
         print(
-            f"  Issuer:       {_text(issuer)}{_trust_note(report)}"
+            f"{w('Issuer')}{_text(issuer)}{_trust_note(report, words)}"
             + (f" <{_text(d.issuer.get('id'))}>" if d.issuer.get("name") else ""),
             file=out,
         )
     if d.subject.get("id"):
-        print(f"  Recipient:    {_text(d.subject['id'])}", file=out)
+        print(f"{w('Recipient')}{_text(d.subject['id'])}", file=out)
     if d.achievement:
-        _print_achievement(d.achievement, out)
+        _print_achievement(d.achievement, out, words)
     for r in d.results:
         level = r.get("achievedLevel") or {}
         value = level.get("name") or r.get("value") or r.get("status") or ""
-        points = f" ({_text(level['points'])} points)" if level.get("points") else ""
-        print(f"  Result:       {_text(r.get('description'))}: {_text(value)}{points}", file=out)
+        points = (
+            f" ({points_words % {'points': _text(level['points'])}})" if level.get("points") else ""
+        )
+        print(f"{w('Result')}{_text(r.get('description'))}: {_text(value)}{points}", file=out)
     for e in d.evidence:
         print(
-            f"  Evidence:     {_text(e.get('name') or e.get('id') or e.get('narrative'))}",
-            file=out,
+            f"{w('Evidence')}{_text(e.get('name') or e.get('id') or e.get('narrative'))}", file=out
         )
     if d.feedback:
-        print(f"  Feedback:     {_block(d.feedback)}", file=out)
-    dates = [f"issued {_text(d.valid_from)}"] if d.valid_from else []
-    dates += [f"valid until {_text(d.valid_until)}"] if d.valid_until else []
+        print(f"{w('Feedback')}{_block(d.feedback, words)}", file=out)
+    dates = [_(N_("issued %(when)s")) % {"when": _text(d.valid_from)}] if d.valid_from else []
+    if d.valid_until:
+        dates.append(_(N_("valid until %(when)s")) % {"when": _text(d.valid_until)})
     if dates:
-        print(f"  Dates:        {', '.join(dates)}", file=out)
+        print(f"{w('Dates')}{', '.join(dates)}", file=out)
     for e in d.endorsements:
-        if e.get("verified"):
-            print(
-                f"  Endorsed by:  {_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out
-            )
-        else:
-            verdict = f", {_text(e['verdict'])}" if e.get("verdict") else ""
-            print(
-                f"  Endorsement:  NOT VERIFIED{verdict}: claims to be from "
-                f"{_text(e.get('endorser'))}",
-                file=out,
-            )
+        _print_endorsement(e, out, words)
 
 
-def _print_achievement(a: dict[str, Any], out: SupportsWrite[str]) -> None:
+def _print_endorsement(e: dict[str, Any], out: SupportsWrite[str], words: _Words) -> None:
+    w, _ = words.label, words._
+    if e.get("verified"):
+        print(f"{w('Endorsed by')}{_text(e.get('endorser'))}: {_text(e.get('comment'))}", file=out)
+        return
+    verdict = f", {_text(e['verdict'])}" if e.get("verdict") else ""
+    claims = _(N_("claims to be from %(endorser)s")) % {"endorser": _text(e.get("endorser"))}
+    not_verified = _(N_("NOT VERIFIED"))
+    print(f"{w('Endorsement')}{not_verified}{verdict}: {claims}", file=out)
+
+
+def _print_achievement(
+    a: dict[str, Any], out: SupportsWrite[str], words: _Words = _ENGLISH
+) -> None:
+    w = words.label
     kind = f" ({_text(a['achievementType'])})" if a.get("achievementType") else ""
-    print(f"  Achievement:  {_text(a.get('name'))}{kind}", file=out)
+    print(f"{w('Achievement')}{_text(a.get('name'))}{kind}", file=out)
     if a.get("description"):
-        print(f"                {_block(a['description'])}", file=out)
+        print(f"{words.indent}{_block(a['description'], words)}", file=out)
     criteria = a.get("criteria") or {}
     if criteria.get("narrative") or criteria.get("id"):
-        text = _block(criteria.get("narrative") or criteria.get("id"))
-        print(f"  Criteria:     {text}", file=out)
+        text = _block(criteria.get("narrative") or criteria.get("id"), words)
+        print(f"{w('Criteria')}{text}", file=out)
     for al in a.get("alignment", []):
         print(
-            f"  Aligned to:   {_text(al.get('targetName'))} <{_text(al.get('targetUrl'))}>",
+            f"{w('Aligned to')}{_text(al.get('targetName'))} <{_text(al.get('targetUrl'))}>",
             file=out,
         )
 
 
-def _print_checks(report: VerificationReport, out: SupportsWrite[str]) -> None:
-    print("  Checks:", file=out)
+def _print_checks(
+    report: VerificationReport, out: SupportsWrite[str], words: _Words = _ENGLISH
+) -> None:
+    _ = words._
+    checks, warning = _(N_("Checks")), _(N_("warning"))
+    print(f"  {checks}:", file=out)
+    warning = f" ({warning})"
     for c in report.checks:
         where = f" [{_text(c.path)}]" if c.path and c.status.value != "passed" else ""
-        note = " (warning)" if c.severity == "warning" and c.status.value == "failed" else ""
+        note = warning if c.severity == "warning" and c.status.value == "failed" else ""
         print(f"    {_MARK[c.status.value]} {c.name}: {_text(c.message)}{where}{note}", file=out)
     seen = set()
     for f in report.fetched:
@@ -169,10 +242,10 @@ def _print_checks(report: VerificationReport, out: SupportsWrite[str]) -> None:
             continue
         seen.add(f["url"])
         if f.get("error"):
-            print(f"  Not fetched:  {_text(f['url'])} ({_text(f['error'])})", file=out)
+            print(f"{words.label('Not fetched')}{_text(f['url'])} ({_text(f['error'])})", file=out)
         else:
-            where = {"local": "local copy", "cache": "cache"}.get(f["source"], "network")
-            print(f"  Fetched:      {_text(f['url'])} ({where})", file=out)
+            where = _(_SOURCES.get(f["source"], _SOURCES["network"]))
+            print(f"{words.label('Fetched')}{_text(f['url'])} ({where})", file=out)
 
 
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:

@@ -80,7 +80,25 @@ def _check_issuer(state: ServiceState, name: str | None) -> None:
         raise ApiProblemError(422, str(exc), errors) from None
 
 
+def _check_languages(body: DefinitionIn) -> None:
+    """One translation per language, none in the definition's own (each becomes a
+    ``related`` achievement of that language)."""
+    seen = {body.language.lower()} if body.language else set()
+    for n, translation in enumerate(body.translations):
+        tag = translation.language.lower()
+        if tag in seen:
+            path = f"$.translations[{n}].language"
+            why = (
+                "the definition's own language"
+                if body.language and tag == body.language.lower()
+                else "a language translated already"
+            )
+            raise ApiProblemError(422, f"{path}: {why}", [{"path": path, "message": why}])
+        seen.add(tag)
+
+
 def _build(body: DefinitionIn, achievement_id: str) -> MicroCredential:
+    _check_languages(body)
     fields = body.model_dump(exclude=_SERVER_FIELDS)
     try:
         return MicroCredential.model_validate({"id": achievement_id, **fields})

@@ -26,11 +26,13 @@ __all__ = [
     "RubricLevelIn",
     "StepIn",
     "SubmissionIn",
+    "TranslationIn",
 ]
 
 Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Iri = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Bcp47 = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
 class _In(BaseModel):
@@ -94,6 +96,27 @@ class ArtifactRequirementIn(_In):
     kinds: list[ArtifactKind] = Field(default_factory=_documents)
 
 
+class TranslationIn(_In):
+    """The definition's words in another language; what is left out stays as in the
+    original. The badge carries it as an OB 3.0 ``related`` achievement (with
+    ``inLanguage``) and as a section of the criteria narrative."""
+
+    language: Bcp47 = Field(description="BCP 47, e.g. en or th; not the definition's own")
+    id: Iri | None = Field(
+        default=None,
+        description="the translated achievement's id (default: the achievement id + #language)",
+    )
+    name: str = Field(min_length=1)
+    purpose: str = Field(min_length=1)
+    objectives: list[str] | None = Field(default=None, min_length=1)
+    applications: str | None = None
+    competency: str | None = None
+    methods: list[str] | None = Field(default=None, min_length=1)
+    submission_requirements: list[str] | None = Field(default=None, min_length=1)
+    target_learners: str | None = None
+    category: str | None = None
+
+
 class DefinitionIn(_In):
     """A micro-credential definition as its designer writes it (KMUTT framework)."""
 
@@ -126,6 +149,9 @@ class DefinitionIn(_In):
     reflections: list[ReflectionIn] = Field(min_length=1)
     designer: str | None = None
     image: str | None = Field(default=None, pattern=r"^(https?|data):")
+    translations: list[TranslationIn] = Field(
+        default_factory=list, description="the definition in other languages, one each"
+    )
 
 
 class StepIn(_In):

@@ -448,7 +448,22 @@ def _download(
     return Response(body, media_type=_FORMATS[fmt], headers=headers)
 
 
-def _linkedin(display: CredentialDisplay | None, verify: str, credential_id: str) -> str | None:
+def _linkedin_organization(state: ServiceState, display: CredentialDisplay | None) -> str | None:
+    """The LinkedIn organisation id configured for the badge's issuer, if it is one of this
+    service's issuers and has one."""
+    issuer_id = display.issuer.get("id") if display is not None else None
+    for issuer in state.issuers.values():
+        if issuer.issuer_id == issuer_id:
+            return issuer.settings.linkedin_organization_id
+    return None
+
+
+def _linkedin(
+    display: CredentialDisplay | None,
+    verify: str,
+    credential_id: str,
+    organization_id: str | None = None,
+) -> str | None:
     if display is None:
         return None
     name = plain(pieces(display.name or display.achievement.get("name"))) or "Badge"
@@ -466,6 +481,7 @@ def _linkedin(display: CredentialDisplay | None, verify: str, credential_id: str
         cert_url=verify,
         cert_id=credential_id,
         organization_name=plain(pieces(display.issuer.get("name"))) or None,
+        organization_id=organization_id,
         expires=expires,
     )
 
@@ -503,7 +519,11 @@ def _badge_response(request: Request, badge_id: str, carrier: Any) -> HTMLRespon
     share = Share(
         page_url=f"{base}{path}",
         verify_url=verify,
-        linkedin=_linkedin(report.display, verify, badge_id) if report.verified else None,
+        linkedin=_linkedin(
+            report.display, verify, badge_id, _linkedin_organization(state, report.display)
+        )
+        if report.verified
+        else None,
         downloads=tuple(downloads),
         qr_svg=qr_svg(verify),
         wallet=_wallet_link(state, badge_id, request.query_params.get("offer")),

@@ -48,6 +48,10 @@ class IssuerSettings(BaseModel):
         List ``statusSize``/``statusMessage``), for values 0x0, 0x1, ...: 2, 4, 8, ... of
         them. Asked for with ``options.credentialStatus.statusPurpose`` ``"message"``.
     :param status_reference: URLs explaining those messages (``statusReference``).
+    :param linkedin_organization_id: the issuer's LinkedIn organisation id (the digits in
+        its LinkedIn page's admin URL), so that "Add to LinkedIn" on its badges' pages links
+        the organisation (``organizationId``: its logo and page) instead of naming it in text
+        (``organizationName``). A string of digits (a TOML integer is taken too).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -61,6 +65,18 @@ class IssuerSettings(BaseModel):
     status_lists: bool = True
     status_messages: tuple[str, ...] = ()
     status_reference: tuple[str, ...] = ()
+    linkedin_organization_id: str | None = None
+
+    @field_validator("linkedin_organization_id", mode="before")
+    @classmethod
+    def _digits(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return str(value)
+        if value is not None and not (
+            isinstance(value, str) and re.fullmatch(r"[0-9]{1,20}", value) and int(value) > 0
+        ):
+            raise ValueError("a LinkedIn organisation id is its number, digits only (1234567)")
+        return value
 
     @model_validator(mode="after")
     def _messages_make_a_status(self) -> IssuerSettings:

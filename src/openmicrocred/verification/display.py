@@ -78,6 +78,14 @@ def _achievement(achievement_raw: dict[str, Any]) -> dict[str, Any]:
     ]
     if alignments:
         achievement["alignment"] = alignments
+    # Versions of the achievement in other languages (OB 3.0 ``Related`` with ``inLanguage``).
+    related = [
+        _pick(_obj(r), "id", "inLanguage", "name", "description", "version")
+        for r in as_list(achievement_raw.get("related"))
+        if isinstance(r, dict)
+    ]
+    if related:
+        achievement["related"] = related
     return achievement
 
 
@@ -139,14 +147,23 @@ def _subject(subject: dict[str, Any]) -> dict[str, Any]:
         "activityStartDate",
         "activityEndDate",
     )
-    identifiers = [
-        _pick(_obj(i), "identityType", "hashed") for i in as_list(subject.get("identifier"))
-    ]
+    identifiers = [_identifier(_obj(i)) for i in as_list(subject.get("identifier"))]
     if identifiers:
         subject_display["identifier"] = identifiers
     if isinstance(subject.get("source"), dict):
         subject_display["source"] = _pick(subject["source"], "id", "name")
     return subject_display
+
+
+def _identifier(identifier: dict[str, Any]) -> dict[str, Any]:
+    """An IdentityObject's kind, and as ``identity`` its plaintext value when it is not
+    hashed (OB 3.0 keeps that in ``identityHash``): a value the issuer chose to show, such
+    as the learner's display name. Never a hash or its salt."""
+    shown = _pick(identifier, "identityType", "hashed")
+    plaintext = identifier.get("identityHash")
+    if identifier.get("hashed") is False and isinstance(plaintext, str):
+        shown["identity"] = plaintext
+    return shown
 
 
 def _endorsements(
