@@ -72,6 +72,8 @@ _CACHE_LIMIT = 50_000
 # Quad(...) runs NamedTuple's Python-level __new__; building the tuple directly is the same
 # value, made about twice as fast (this is most of the quads a walk emits).
 _new_quad = tuple.__new__
+_PLAIN_STRING = ("literal", None, False)
+"""The coercion of a property whose strings are plain ``xsd:string`` literals."""
 
 
 def _absolute(iri: Any) -> bool:
@@ -175,7 +177,10 @@ def _plan_tuple(plan: list[Any]) -> tuple[Any, ...]:
     if plan[0] != "prop":
         return tuple(plan)
     kind, predicate, term_ctx, key, is_graph, is_list, coercion = plan
-    return (kind, tuple(predicate), term_ctx, key, is_graph, is_list, tuple(coercion))
+    kept = tuple(coercion)
+    if kept == _PLAIN_STRING:
+        kept = _PLAIN_STRING
+    return (kind, tuple(predicate), term_ctx, key, is_graph, is_list, kept)
 
 
 class FastRDF:
@@ -473,6 +478,8 @@ class FastRDF:
             None if type_ in (None, "@id", "@vocab", "@none") else type_,
             language,
         )
+        if coercion == _PLAIN_STRING:
+            coercion = _PLAIN_STRING  # one object, so the walk can tell it by identity
         return ("prop", ("iri", expanded), term_ctx, key, is_graph, "@list" in container, coercion)
 
     # -------------------------------------------------------------------------- walking
@@ -609,26 +616,30 @@ class _Walk:
             raise Unsupported("relative or blank @id")
         return ("iri", iri)
 
+    def _one(
+        self, plan: tuple[Any, ...], value: Any, subject: Term, type_scoped: int | None
+    ) -> None:
+        """A property with one value (not a list), as most have: no lists to build."""
+        _, predicate, term_ctx, key, _, _, coercion = plan
+        if isinstance(value, dict):
+            obj = self.node(term_ctx, key, value, type_scoped)
+        elif type(value) is str and coercion is _PLAIN_STRING:
+            obj = ("literal", value, XSD_STRING, None)
+        else:
+            obj = self.value(term_ctx, coercion, value)
+        self.out.append(_new_quad(Quad, (subject, predicate, obj, self.graph)))
+
     def property(
         self, plan: tuple[Any, ...], value: Any, subject: Term, type_scoped: int | None
     ) -> None:
         _, predicate, term_ctx, key, is_graph, is_list, coercion = plan
+        if not is_graph and not is_list and not isinstance(value, list):
+            if value is not None:
+                self._one(plan, value, subject, type_scoped)
+            return
         values = value if isinstance(value, list) else [value]
         if is_graph:
-            # Each value is a node in a named graph of its own (e.g. "proof",
-            # "verifiableCredential"); the property points at the graph's blank node.
-            for item in values:
-                if item is None:
-                    continue
-                if not isinstance(item, dict):
-                    raise Unsupported("non-object in a graph container")
-                named = self.blank()
-                self.out.append(Quad(subject, predicate, named, self.graph))
-                outer, self.graph = self.graph, named
-                try:
-                    self.node(term_ctx, key, item, type_scoped)
-                finally:
-                    self.graph = outer
+            self._graphs(plan, values, subject, type_scoped)
             return
         objects: list[Term] = []
         for item in values:
@@ -646,6 +657,25 @@ class _Walk:
         out = self.out
         for obj in objects:
             out.append(_new_quad(Quad, (subject, predicate, obj, graph)))
+
+    def _graphs(
+        self, plan: tuple[Any, ...], values: list[Any], subject: Term, type_scoped: int | None
+    ) -> None:
+        """Each value is a node in a named graph of its own (e.g. "proof",
+        "verifiableCredential"); the property points at the graph's blank node."""
+        _, predicate, term_ctx, key, _, _, _ = plan
+        for item in values:
+            if item is None:
+                continue
+            if not isinstance(item, dict):
+                raise Unsupported("non-object in a graph container")
+            named = self.blank()
+            self.out.append(Quad(subject, predicate, named, self.graph))
+            outer, self.graph = self.graph, named
+            try:
+                self.node(term_ctx, key, item, type_scoped)
+            finally:
+                self.graph = outer
 
     def rdf_list(self, items: list[Term]) -> Term:
         if not items:

@@ -76,7 +76,9 @@ class _State:
             ) from None
         self.max_calls = max_calls
         self.calls = 0
-        self.quads = list(dict.fromkeys(quads))  # a dataset is a set of quads
+        # A dataset is a set of quads: a quad with blank nodes is kept once here (below); the
+        # others are lines, and identical lines are kept once at the end.
+        self.quads = quads
         self.bnode_quads: dict[str, list[Quad]] = {}
         # The N-Quads line of each quad without blank nodes (most of a credential's), and
         # of each other quad its pieces: the serialized term, or for a blank node its label
@@ -101,6 +103,8 @@ class _State:
                     f"{line} .\n" if g is None else f"{line} {known(g) or serialize_term(g)} .\n"
                 )
                 continue
+            if quad in self.pieces:
+                continue
             for term in (s, o, g):
                 if term is not None and term[0] == "blank":
                     self.bnode_quads.setdefault(term[1], []).append(quad)
@@ -121,14 +125,21 @@ class _State:
         if cached is not None:
             return cached
         pieces = self.pieces
-        lines = [
-            " ".join(
-                ("_:a" if text == reference else "_:z") if blank else text
-                for text, blank in pieces[quad]
-            )
-            + " .\n"
-            for quad in self.bnode_quads[reference]
-        ]
+        lines = []
+        for quad in self.bnode_quads[reference]:
+            parts = pieces[quad]
+            if len(parts) == 3:  # the default graph: written out, the hot case
+                (s, s_blank), (p, p_blank), (o, o_blank) = parts
+                if s_blank:
+                    s = "_:a" if s == reference else "_:z"
+                if p_blank:
+                    p = "_:a" if p == reference else "_:z"
+                if o_blank:
+                    o = "_:a" if o == reference else "_:z"
+                lines.append(f"{s} {p} {o} .\n")
+            else:
+                masked = (("_:a" if t == reference else "_:z") if b else t for t, b in parts)
+                lines.append(" ".join(masked) + " .\n")
         lines.sort()
         result = self.hash("".join(lines))
         self.first_degree_cache[reference] = result
@@ -254,6 +265,25 @@ class _State:
                 return None
         return path, issuer_copy
 
+    def _relabelled(self, issued: dict[str, str]) -> list[str]:
+        """Every line of the dataset, blank nodes named by their canonical labels (unsorted)."""
+        relabelled = list(self.ground)
+
+        for parts in self.pieces.values():
+            if len(parts) == 3:
+                (s, s_blank), (p, p_blank), (o, o_blank) = parts
+                if s_blank:
+                    s = "_:" + issued[s]
+                if p_blank:
+                    p = "_:" + issued[p]
+                if o_blank:
+                    o = "_:" + issued[o]
+                relabelled.append(f"{s} {p} {o} .\n")
+            else:
+                named = ("_:" + issued[t] if b else t for t, b in parts)
+                relabelled.append(" ".join(named) + " .\n")
+        return relabelled
+
     # RDFC-1.0 §4.4 Canonicalization Algorithm
     def run(self) -> CanonicalizationResult:
         hash_to_bnodes: dict[str, list[str]] = {}
@@ -278,10 +308,7 @@ class _State:
                 for existing in issuer.issued:
                     self.canonical.issue(existing)
         issued = self.canonical.issued
-        relabelled = self.ground + [
-            " ".join("_:" + issued[text] if blank else text for text, blank in pieces) + " .\n"
-            for pieces in self.pieces.values()
-        ]
+        relabelled = self._relabelled(issued)
         relabelled.sort()
         # A dataset is a set: identical quads appear once.
         lines = [line for i, line in enumerate(relabelled) if i == 0 or line != relabelled[i - 1]]
