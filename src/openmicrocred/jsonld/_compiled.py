@@ -592,10 +592,9 @@ class _Walk:
                 properties.append((plan, value))
             elif kind == "id":
                 subject = self._subject(active, value)
-            elif kind == "type":
-                if key not in type_keys:
-                    raise Unsupported("type key differs between scopes")
-            elif kind != "context":
+            elif kind == "type" and key not in type_keys:
+                raise Unsupported("type key differs between scopes")
+            elif kind != "context" and kind != "type":
                 raise Unsupported(f"{plan[1]} ({key!r})")
         if subject is None:
             subject = self.blank()
@@ -604,7 +603,10 @@ class _Walk:
         for iri in type_iris:
             out.append(_new_quad(Quad, (subject, _RDF_TYPE, ("iri", iri), graph)))
         for plan, value in properties:
-            self.property(plan, value, subject, type_scoped)
+            if plan[4] or plan[5] or isinstance(value, list):  # graph or list container, array
+                self.property(plan, value, subject, type_scoped)
+            elif value is not None:
+                self._one(plan, value, subject, type_scoped)
         return subject
 
     def _subject(self, active: int, value: Any) -> Term:
@@ -633,10 +635,6 @@ class _Walk:
         self, plan: tuple[Any, ...], value: Any, subject: Term, type_scoped: int | None
     ) -> None:
         _, predicate, term_ctx, key, is_graph, is_list, coercion = plan
-        if not is_graph and not is_list and not isinstance(value, list):
-            if value is not None:
-                self._one(plan, value, subject, type_scoped)
-            return
         values = value if isinstance(value, list) else [value]
         if is_graph:
             self._graphs(plan, values, subject, type_scoped)
