@@ -7,6 +7,7 @@ encryption of the ``cryptography`` package).
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -554,8 +555,12 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> Ed25519PublicKey | RSAPublicKey 
     raise KeyFormatError(f"unsupported JWK key type {kty!r}")
 
 
+@functools.lru_cache(maxsize=512)
 def public_key_from_multibase(value: str) -> Ed25519PublicKey | ECPublicKey:
-    """A verification key from a Multikey ``publicKeyMultibase`` (Ed25519 or P-256)."""
+    """A verification key from a Multikey ``publicKeyMultibase`` (Ed25519 or P-256).
+
+    The same issuer keys come back verification after verification (every did:key names
+    its key this way), so the last 512 decoded are kept: a key object is never changed."""
     data = multibase_decode(value)
     if data.startswith(ED25519_PUB):
         return Ed25519PublicKey(multicodec_unwrap(data, ED25519_PUB, 32, "Ed25519 key"))

@@ -84,8 +84,12 @@ def _list_of(rule: Rule) -> Rule:
     """A list-valued property: a list of items, or one item (the models wrap it)."""
 
     def check(value: Any) -> bool:
-        items = value if isinstance(value, list) else [value]
-        return all(rule(item) for item in items)
+        if not isinstance(value, list):
+            return rule(value)
+        for item in value:  # noqa: SIM110 (a loop is faster than all(); runs for most properties)
+            if not rule(item):
+                return False
+        return True
 
     return check
 
@@ -97,10 +101,14 @@ def _all(rule: Rule) -> Rule:
 
 def _types(*wanted: str) -> Rule:
     """A ``type`` list that must include one of ``wanted``."""
+    wanted_set = frozenset(wanted)
 
     def check(value: Any) -> bool:
         items = value if isinstance(value, list) else [value]
-        return all(_str(t) for t in items) and any(w in items for w in wanted)
+        for t in items:
+            if not _str(t):
+                return False
+        return not wanted_set.isdisjoint(items)
 
     return check
 
@@ -119,6 +127,9 @@ def _closed(values: frozenset[str]) -> Rule:
     return lambda value: _str(value) and value in values
 
 
+_STRING_RULES = frozenset({_str, _text})
+"""The rules a plain string (without lone surrogates) always meets."""
+
 REQUIRED, OPTIONAL, DEFAULTED = "required", "optional", "defaulted"
 """A property must be there (not ``null``); may be left out or ``null``; may be left out
 (it has a default) but not be ``null``."""
@@ -136,7 +147,7 @@ class _Model:
     def __init__(self, fields: dict[str, tuple[Rule, str]]) -> None:
         self.fields = fields
         self.names = frozenset(_python_name(k) for k in fields) - fields.keys()
-        self.required = tuple(k for k, (_, presence) in fields.items() if presence == REQUIRED)
+        self.required = frozenset(k for k, (_, p) in fields.items() if p == REQUIRED)
 
     def __call__(self, value: Any) -> bool:
         if not isinstance(value, dict):
@@ -150,9 +161,13 @@ class _Model:
             elif item is None:
                 if spec[1] != OPTIONAL:
                     return False
+            elif type(item) is str and spec[0] in _STRING_RULES:
+                # (a plain string where a string or text is wanted, checked inline: most are)
+                if not item.isascii() and _SURROGATE.search(item):
+                    return False
             elif not spec[0](item):
                 return False
-        return all(key in value for key in self.required)
+        return value.keys() >= self.required
 
 
 def _model(fields: dict[str, tuple[Rule, str]]) -> _Model:
