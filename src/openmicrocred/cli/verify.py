@@ -69,10 +69,14 @@ def _width(text: str) -> int:
 
 class _Words:
     """The report's words in one language: ``_`` (the catalog's gettext; English: the words
-    as written, no catalog loaded) and the field labels padded to one column."""
+    as written, no catalog loaded), ``when`` (a date for its readers: English keeps the
+    credential's own timestamp) and the field labels padded to one column."""
 
-    def __init__(self, translate: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, translate: Callable[[str], str] | None = None, lang: str | None = None
+    ) -> None:
         self._: Callable[[str], str] = translate or str
+        self.lang = lang
         # English keeps its column of 14 (the longest label, "Achievement:", and 2 spaces).
         self.column = max(14, *(_width(self._(label)) + 3 for label in _LABELS))
         self.indent = " " * (self.column + 2)
@@ -81,6 +85,15 @@ class _Words:
         """``  Label:`` and the spaces that bring the value to the column."""
         word = f"{self._(english)}:"
         return f"  {word}{' ' * (self.column - _width(word))}"
+
+    def when(self, value: Any) -> str:
+        """A date of the badge: as the pages write it in ``lang`` (Thai: Thailand's time, the
+        Buddhist-era year; Babel is imported here only), else the timestamp as written."""
+        if self.lang is None:
+            return _text(value)
+        from ..present.i18n import format_when
+
+        return _text(format_when(value, self.lang) or value)
 
 
 _ENGLISH = _Words()
@@ -121,7 +134,7 @@ def _print_report(report: VerificationReport, out: SupportsWrite[str], lang: str
         from ..present.i18n import translations
         from ..present.words import report_lines
 
-        words = _Words(translations(lang).gettext)
+        words = _Words(translations(lang).gettext, lang)
         first, *rest = report_lines(report, words._)
         print(f"{_text(first)}  ({_text(report.source)})", file=out)
         for line in rest:
@@ -145,11 +158,30 @@ def _trust_note(report: VerificationReport, words: _Words = _ENGLISH) -> str:
         return ""
     if report.issuer_trusted:
         if report.trusted_by:
-            return f" ({_text(report.trusted_by)})"
+            return f" ({_text(_listed_by(report.trusted_by, words))})"
         note = words._(N_("trusted issuer"))
     else:
         note = words._(N_("on none of your trust lists"))
     return f" ({note})"
+
+
+_LISTED_BY = "listed by "
+
+
+def _listed_by(trusted_by: str, words: _Words) -> str:
+    """The report's English ``"<name> (listed by <file>)"`` or ``"listed by <file>"``
+    (verification/trust.py, ``TrustedIssuer.describe``) in ``words``; the report keeps it."""
+    if words.lang is None:
+        return trusted_by
+    name, source = "", ""
+    if trusted_by.startswith(_LISTED_BY):
+        source = trusted_by.removeprefix(_LISTED_BY)
+    elif trusted_by.endswith(")") and f" ({_LISTED_BY}" in trusted_by:
+        name, _, source = trusted_by[:-1].partition(f" ({_LISTED_BY}")
+    else:  # some other wording: shown as it is
+        return trusted_by
+    listed = words._(N_("listed by %(source)s")) % {"source": source}
+    return f"{name} ({listed})" if name else listed
 
 
 def _print_display(
@@ -186,9 +218,9 @@ def _print_display(
         )
     if d.feedback:
         print(f"{w('Feedback')}{_block(d.feedback, words)}", file=out)
-    dates = [_(N_("issued %(when)s")) % {"when": _text(d.valid_from)}] if d.valid_from else []
+    dates = [_(N_("issued %(when)s")) % {"when": words.when(d.valid_from)}] if d.valid_from else []
     if d.valid_until:
-        dates.append(_(N_("valid until %(when)s")) % {"when": _text(d.valid_until)})
+        dates.append(_(N_("valid until %(when)s")) % {"when": words.when(d.valid_until)})
     if dates:
         print(f"{w('Dates')}{', '.join(dates)}", file=out)
     for e in d.endorsements:

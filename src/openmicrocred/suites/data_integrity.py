@@ -285,7 +285,9 @@ def verify_proof(
     # The signature first: a forged or altered proof is a SignatureError, never "expired" or
     # "for another purpose"; what the proof claims is judged only once it is authentic.
     suite = _proof_suite(proof, registry)
-    if isinstance(suite, SignatureChecking):
+    # (hasattr first: an isinstance check against a runtime Protocol inspects the class's
+    # attributes each time, and most suites are plain one-signature suites)
+    if hasattr(suite, "verify_signature") and isinstance(suite, SignatureChecking):
         method = suite.verify_signature(
             unsecured, proof, resolver=resolver, purpose=purpose, loader=loader
         )

@@ -60,9 +60,11 @@ def _failed(checks: Sequence[Check], name: CheckName, codes: frozenset[CheckCode
 
 def verdict(checks: Sequence[Check]) -> Verdict:
     """The overall verdict of a credential's checks."""
-    for name, codes, outcome in RULES:
-        if _failed(checks, name, codes):
-            return outcome
+    failed = [c for c in checks if c.status is CheckStatus.FAILED]
+    if failed:  # (only then can a rule match: most credentials have no failed check)
+        for name, codes, outcome in RULES:
+            if _failed(failed, name, codes):
+                return outcome
     if any(c.blocking for c in checks):
         return Verdict.UNVERIFIABLE
     return Verdict.VERIFIED
