@@ -61,7 +61,7 @@ def credential_and_lists(folder: Path) -> tuple[dict[str, Any], dict[str, bytes]
 def ours(credential: dict[str, Any], resources: dict[str, bytes], repeat: int) -> dict[str, Any]:
     verifier = Verifier(fetcher=Fetcher(resources=resources), clock=lambda: NOW)
     verdict = ""
-    for _ in range(10):
+    for _ in range(100):
         verdict = verifier.verify(credential).verdict.value
     times = []
     for _ in range(repeat):
@@ -104,7 +104,7 @@ def reference(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=2000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         credential, resources = credential_and_lists(Path(folder))

@@ -45,7 +45,7 @@ THAI_LABELS = (
 # English words of the labels and the words around values that must not show in Thai
 ENGLISH_WORDS = re.compile(
     r"\b(issued|valid until|points|trusted issuer|trust lists|more lines in the badge|"
-    r"claims to be from|NOT VERIFIED|warning|local copy|network)\b"
+    r"claims to be from|NOT VERIFIED|warning|local copy|network|listed by)\b"
 )
 
 
@@ -116,7 +116,15 @@ def test_verify_in_thai_labels_every_field_in_thai(badge: Path, tmp_path: Path) 
     lines = out.splitlines()
     for label in THAI_LABELS:
         assert any(line.startswith(f"  {label}") for line in lines), label
-    assert "ออกเมื่อ 2026-03-06T00:00:00Z, มีผลถึง 2031-03-06T00:00:00Z" in out
+    # the dates as the Thai pages write them: Thailand's time, the Buddhist-era year
+    thai_dates = (
+        "ออกเมื่อ 6 มีนาคม พ.ศ. 2569 เวลา 07:00 น. (เวลาไทย), "
+        "มีผลถึง 6 มีนาคม พ.ศ. 2574 เวลา 07:00 น. (เวลาไทย)"
+    )
+    dates = next(line for line in lines if line.startswith("  วันที่:"))
+    assert thai_dates in dates
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", dates)
+    assert f"(มีชื่ออยู่ใน {trust}) <{KEY.did}>" in out  # the trust note, in Thai
     assert "(3 คะแนน)" in out
     assert "ไม่ผ่านการตรวจสอบ, unsigned: อ้างว่ามาจาก State Department of Education" in out
     assert "บรรทัดในเหรียญตรา)" in out  # the long criteria, shortened
@@ -152,8 +160,9 @@ def test_verify_in_english_keeps_its_words_and_loads_no_catalog(badge: Path) -> 
         for lang in ("en", "th")
     }
     english = runs["en"]
-    assert english.rstrip().endswith("[]")  # English: no catalog read
-    assert runs["th"].rstrip().endswith("['openmicrocred.present.i18n']")  # Thai: no Babel
+    assert english.rstrip().endswith("[]")  # English: no catalog read, no Babel
+    # Thai: the catalog, and Babel for the dates (imported only then)
+    assert runs["th"].rstrip().endswith("['openmicrocred.present.i18n', 'babel']")
     for label in ("Badge", "Issuer", "Achievement", "Criteria", "Result", "Dates", "Checks"):
         assert re.search(rf"^  {label}:", english, re.MULTILINE), label
     dates = "issued 2026-03-06T00:00:00Z, valid until 2031-03-06T00:00:00Z"
@@ -194,3 +203,44 @@ def test_fetched_lines_and_warnings_in_thai(badge: Path) -> None:
     _print_report(report, english, "en")
     assert "  Fetched:      https://kmutt.example/status/1 (local copy)" in english.getvalue()
     assert "  Not fetched:  https://kmutt.example/gone (HTTP 404)" in english.getvalue()
+
+
+def test_trust_note_in_thai_names_the_registry_and_english_keeps_the_report(
+    badge: Path, tmp_path: Path
+) -> None:
+    registry = tmp_path / "registry.json"
+    entry = {"name": "KMUTT (ทดสอบ)", "url": "https://kmutt.example"}
+    registry.write_text(
+        json.dumps({"meta": {"name": "test"}, "registry": {KEY.did: entry}}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    runs = {
+        lang: _cli("verify", "--offline", "--lang", lang, "--trust", str(registry), str(badge))
+        for lang in ("en", "th")
+    }
+    assert runs["th"].returncode == runs["en"].returncode == 0, runs["th"].stderr
+    issuer = next(line for line in runs["th"].stdout.splitlines() if line.startswith("  ผู้ออก:"))
+    assert issuer.endswith(f"(KMUTT (ทดสอบ) (มีชื่ออยู่ใน {registry})) <{KEY.did}>"), issuer
+    # English, and the report's own words (a data API), stay as they were
+    assert f"(KMUTT (ทดสอบ) (listed by {registry})) <{KEY.did}>" in runs["en"].stdout
+    report = json.loads(
+        _cli("verify", "--offline", "--json", "--trust", str(registry), str(badge)).stdout
+    )
+    assert report[0]["trusted_by"] == f"KMUTT (ทดสอบ) (listed by {registry})"
+
+
+def test_thai_words_for_trust_sources_and_dates_of_any_shape() -> None:
+    from openmicrocred.cli.verify import _listed_by, _Words
+    from openmicrocred.present.i18n import translations
+
+    thai = _Words(translations("th").gettext, "th")
+    english = _Words()
+    assert _listed_by("listed by trust.json", thai) == "มีชื่ออยู่ใน trust.json"
+    assert _listed_by("A (B) (listed by my (list).json)", thai) == "A (B) (มีชื่ออยู่ใน my (list).json)"
+    assert _listed_by("listed by trust.json", english) == "listed by trust.json"
+    assert _listed_by("some other wording", thai) == "some other wording"  # shown as it is
+    assert thai.when("2026-12-03T14:05:09.123456Z") == "3 ธันวาคม พ.ศ. 2569 เวลา 21:05 น. (เวลาไทย)"
+    assert thai.when("2026-12-31T20:00:00+00:00").startswith("1 มกราคม พ.ศ. 2570 เวลา 03:00 น.")
+    assert thai.when("2026-12-03") == "3 ธันวาคม พ.ศ. 2569"  # a bare date: that day
+    assert thai.when("soon\x1b[2J") == "soon\\x1b[2J"  # no date: as written, terminal-safe
+    assert english.when("2026-12-03T14:05:09Z") == "2026-12-03T14:05:09Z"  # English: as today

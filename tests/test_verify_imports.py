@@ -36,6 +36,8 @@ NOT_LOADED = (
     "httpx",
     "babel",
     "PIL",
+    "openmicrocred.suites.ecdsa_sd_2023",  # registered lazily: made when a proof names it
+    "cbor2",
 )
 
 _CHILD = """

@@ -16,9 +16,17 @@ from .data_integrity import (
     verify_proof,
     verify_proofs,
 )
-from .ecdsa_sd_2023 import ECDSA_SD_2023
 
-DEFAULT_REGISTRY.register(ECDSA_SD_2023)
+
+def _ecdsa_sd_2023() -> Cryptosuite:
+    # Imported when an ecdsa-sd-2023 proof is first met: its module (P-256, CBOR, selective
+    # disclosure) costs a command-line run a few milliseconds that most badges never need.
+    from .ecdsa_sd_2023 import ECDSA_SD_2023
+
+    return ECDSA_SD_2023
+
+
+DEFAULT_REGISTRY.register_lazy("DataIntegrityProof", "ecdsa-sd-2023", _ecdsa_sd_2023)
 
 __all__ = [
     "DEFAULT_REGISTRY",

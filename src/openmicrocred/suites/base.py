@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..errors import UnsupportedSuiteError
@@ -85,16 +85,25 @@ class SuiteRegistry:
 
     def __init__(self, suites: Iterable[Cryptosuite] = ()) -> None:
         self._suites: dict[tuple[str, str | None], Cryptosuite] = {}
+        self._lazy: dict[tuple[str, str | None], Callable[[], Cryptosuite]] = {}
         for suite in suites:
             self.register(suite)
 
     def register(self, suite: Cryptosuite) -> None:
         """Add (or replace) a suite."""
+        self._lazy.pop((suite.proof_type, suite.cryptosuite), None)
         self._suites[(suite.proof_type, suite.cryptosuite)] = suite
+
+    def register_lazy(
+        self, proof_type: str, cryptosuite: str | None, load: Callable[[], Cryptosuite]
+    ) -> None:
+        """Add a suite that is made (its module imported) only when a proof asks for it."""
+        self._suites.pop((proof_type, cryptosuite), None)
+        self._lazy[(proof_type, cryptosuite)] = load
 
     def names(self) -> list[str]:
         """Registered suites as ``type`` or ``type/cryptosuite``."""
-        return sorted(f"{t}/{c}" if c else t for t, c in self._suites)
+        return sorted(f"{t}/{c}" if c else t for t, c in {**self._suites, **self._lazy})
 
     def get(self, proof_type: str, cryptosuite: str | None) -> Cryptosuite:
         """The suite for a proof.
@@ -102,6 +111,9 @@ class SuiteRegistry:
         :raises UnsupportedSuiteError: no such suite here.
         """
         suite = self._suites.get((proof_type, cryptosuite))
+        if suite is None and (proof_type, cryptosuite) in self._lazy:
+            suite = self._lazy[(proof_type, cryptosuite)]()
+            self.register(suite)
         if suite is None:
             label = f"{proof_type} / {cryptosuite}" if cryptosuite else proof_type
             raise UnsupportedSuiteError(
