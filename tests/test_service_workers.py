@@ -334,3 +334,43 @@ def test_two_workers_over_tls(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_workers_that_cannot_start_stop_the_service(tmp_path: Path) -> None:
+    # Each worker loads the application itself: one that cannot (here, no such module) exits
+    # at once with one line in the log, and the service stops instead of restarting it.
+    code = (
+        "import sys, uvicorn\n"
+        "from openmicrocred.service.workers import serve_workers\n"
+        "config = uvicorn.Config('no_such_module_here:app', host='127.0.0.1', port=0)\n"
+        "sys.exit(serve_workers(config, 2))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 1, done.stderr
+    assert "cannot start" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_bad_tls_files_are_one_clear_line(tmp_path: Path, workers: str) -> None:
+    from openmicrocred.cli import main
+
+    (tmp_path / "cert.pem").write_text("not a certificate\n")
+    (tmp_path / "key.pem").write_text("not a key\n")
+    data = str(tmp_path / "d")
+    argv = ["serve", "--data", data, "--workers", workers, "--tls-cert"]
+    assert main([*argv, str(tmp_path / "cert.pem"), "--tls-key", str(tmp_path / "key.pem")]) == 2
+    assert main([*argv, str(tmp_path / "missing.pem"), "--tls-key", str(tmp_path / "key.pem")]) == 2
+
+
+def test_bad_tls_files_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openmicrocred.cli import main
+
+    (tmp_path / "cert.pem").write_text("not a certificate\n")
+    argv = ["serve", "--data", str(tmp_path / "d"), "--tls-key", str(tmp_path / "cert.pem")]
+    assert main([*argv, "--tls-cert", str(tmp_path / "cert.pem")]) == 2
+    assert "are not a PEM certificate and its (unencrypted) private key" in capsys.readouterr().err
+    assert main([*argv, "--tls-cert", str(tmp_path / "missing.pem")]) == 2
+    assert f"no such file: {tmp_path / 'missing.pem'}" in capsys.readouterr().err

@@ -66,6 +66,9 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     if args.workers < 1:
         print("openmicrocred serve: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.tls_cert and (problem := _tls_problem(args.tls_cert, args.tls_key)):
+        print(f"openmicrocred serve: --tls-cert/--tls-key: {problem}", file=sys.stderr)
+        return 2
     try:
         settings, scheme = _settings(args)
         # Made here, before any worker starts: the data directory, key and databases.
@@ -105,8 +108,24 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     state.close()
     os.environ[SETTINGS_ENV] = settings.model_dump_json()
     target = "openmicrocred.service.app:app_from_environment"
-    serve_workers(uvicorn.Config(target, factory=True, **options), args.workers)
-    return 0
+    return serve_workers(uvicorn.Config(target, factory=True, **options), args.workers)
+
+
+def _tls_problem(cert: str, key: str) -> str | None:
+    """Why the certificate and key cannot serve TLS, or ``None`` (checked before any worker
+    starts, so that a bad file is one clear line, not a traceback from each worker)."""
+    import ssl
+
+    for name in (cert, key):
+        if not Path(name).is_file():
+            return f"no such file: {name}"
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        # An encrypted key would ask for its password on the terminal: refuse it instead.
+        context.load_cert_chain(cert, key, password=lambda: b"")
+    except (OSError, ssl.SSLError):
+        return f"{cert} and {key} are not a PEM certificate and its (unencrypted) private key"
+    return None
 
 
 def _store(args: argparse.Namespace) -> Any:

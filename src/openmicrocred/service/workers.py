@@ -33,24 +33,30 @@ __all__ = ["serve_workers"]
 logger = logging.getLogger("uvicorn.error")
 
 _STARTUP_FAILURE = 3  # uvicorn's exit code for a worker whose app or TLS could not start
+_QUICK = 5.0  # seconds: three workers in a row dying this soon after starting stop the service
 _spawn = multiprocessing.get_context("spawn")
 
 
-def serve_workers(config: uvicorn.Config, workers: int) -> None:
+def serve_workers(config: uvicorn.Config, workers: int) -> int:
     """Serve ``config``'s application from ``workers`` processes until SIGINT or SIGTERM.
 
     ``config.app`` must be an import string (each worker imports it); the parent binds the
     socket and never loads the application.
+
+    :return: 0 when stopped by a signal, 1 when the workers could not start (see the log).
     """
     listener = config.bind_socket()
     listener.listen(config.backlog)
-    _Dealer(config, listener, workers).run()
+    dealer = _Dealer(config, listener, workers)
+    dealer.run()
+    return 1 if dealer.failed else 0
 
 
 @dataclass
 class _Slot:
     process: BaseProcess
     channel: socket.socket
+    started: float
 
 
 class _Dealer:
@@ -63,6 +69,8 @@ class _Dealer:
         self.count = workers
         self.turn = 0
         self.stopping = False
+        self.failed = False
+        self.quick_deaths = 0  # workers in a row that died within _QUICK of starting
 
     def run(self) -> None:
         previous = {s: signal.signal(s, self._stop) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -86,7 +94,7 @@ class _Dealer:
         process.start()
         theirs.close()
         ours.settimeout(5.0)  # a worker that stops reading must not stall every other one
-        return _Slot(process, ours)
+        return _Slot(process, ours, time.monotonic())
 
     def _loop(self) -> None:
         self.listener.setblocking(False)
@@ -130,9 +138,11 @@ class _Dealer:
                 continue
             slot.process.join()
             slot.channel.close()
-            if slot.process.exitcode == _STARTUP_FAILURE:
+            quick = time.monotonic() - slot.started < _QUICK
+            self.quick_deaths = self.quick_deaths + 1 if quick else 0
+            if slot.process.exitcode == _STARTUP_FAILURE or self.quick_deaths >= 3:
                 logger.error("worker [%s] failed to start; stopping", slot.process.pid)
-                self.stopping = True
+                self.stopping = self.failed = True
                 return
             logger.info("worker [%s] died (exit %s); starting another", *_status(slot))
             self.slots[i] = self._spawn()
@@ -169,6 +179,14 @@ def _status(slot: _Slot) -> tuple[Any, Any]:
 def _worker(config: uvicorn.Config, channel: socket.socket) -> None:
     """A worker process: uvicorn serving the connections that arrive on ``channel``."""
     config.configure_logging()
+    try:
+        config.load()  # the application and the TLS context
+    except SystemExit:  # uvicorn has said why (an application it cannot import)
+        logger.error("worker [%d] cannot start (see above)", _pid())
+        raise SystemExit(_STARTUP_FAILURE) from None
+    except Exception as exc:  # said in one line, not a traceback per worker
+        logger.error("worker [%d] cannot start: %s", _pid(), exc)
+        raise SystemExit(_STARTUP_FAILURE) from None
     _DealtServer(config, channel).run(sockets=[])
 
 
