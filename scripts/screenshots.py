@@ -2,7 +2,7 @@
 phone's 375 px), with the system Chromium through Playwright (``pip install '.[test]'``,
 ``apt-get install chromium``)::
 
-    .venv/bin/python scripts/screenshots.py            # writes docs/images/page-{en,th}.png
+    .venv/bin/python scripts/screenshots.py   # docs/images/page-{en,th}.png, badge-{en,th}.png
 
 The pages are the service's own (the same templates, stylesheet and bundled Thai font, as
 ``/badges/{id}`` renders them), for a badge awarded from a Thai micro-credential with an
@@ -141,6 +141,9 @@ def main() -> int:
             route.fulfill(status=404, body="")
 
     OUT.mkdir(parents=True, exist_ok=True)
+    for lang in pages:  # the badge images themselves, as /badges/{id}?format=png&lang= draws them
+        (OUT / f"badge-{lang}.png").write_bytes(credential_badge(credential, size=512, lang=lang))
+        print(f"wrote {OUT / f'badge-{lang}.png'}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu"]
