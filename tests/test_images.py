@@ -371,3 +371,33 @@ def test_cli_bake_draws_the_image_in_the_language_asked_for(
     shown = " ".join(line["text"] for line in lines)
     assert ("พ.ศ. 2569" in shown) is (lang == "th")  # the Buddhist-era year in Thai
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("A\x01B", "A B"),  # a control character: XML forbids it
+        ("bad \ud800 one", "bad \ufffd one"),  # a lone surrogate: not encodable
+        ("\u202eevil\u202c", "evil"),  # a bidi override would reorder what was signed
+        ("tab\there", "tab here"),
+    ],
+)
+def test_unshowable_characters_never_break_an_image(name: str, shown: str) -> None:
+    import xml.dom.minidom
+
+    from openmicrocred.present.images import badge_face
+
+    credential = {
+        "credentialSubject": {
+            "achievement": {"name": name, "inLanguage": "en\x01", "achievementType": "ext:\x02"}
+        },
+        "issuer": {"name": f"Issuer {name}"},
+        "validFrom": "2026-01-01T00:00:00Z",
+    }
+    face = badge_face(credential)
+    assert face.title == shown
+    assert face.issuer == f"Issuer {shown}"
+    assert face.lang is None  # "en\x01" is no language tag
+    svg = credential_badge(credential, format="svg")
+    xml.dom.minidom.parseString(svg)  # well-formed, encodable
+    assert credential_badge(credential, format="png").startswith(b"\x89PNG")

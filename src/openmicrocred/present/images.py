@@ -341,6 +341,24 @@ def _year(credential: Mapping[str, Any], lang: str) -> str:
     return f"พ.ศ. {year + 543}" if lang.startswith("th") else str(year)
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    """``text`` as an image may show it: control characters (which XML forbids) are spaces,
+    the bidi embeddings and overrides (which could show letters in another order than they
+    were signed) are gone, and a lone surrogate (not encodable) is U+FFFD."""
+
+    def replace_one(match: re.Match[str]) -> str:
+        char = match.group()
+        if "\ud800" <= char <= "\udfff":
+            return "\ufffd"
+        return "" if "\u202a" <= char <= "\u2069" else " "
+
+    return _UNSHOWABLE.sub(replace_one, text)
+
+
 def badge_face(credential: Mapping[str, Any], lang: str | None = None) -> BadgeFace:
     """What a credential's badge image shows, in ``lang`` when the credential carries it
     (the achievement's ``inLanguage``, or a ``related`` translation); default: the
@@ -357,11 +375,13 @@ def badge_face(credential: Mapping[str, Any], lang: str | None = None) -> BadgeF
     issuer = credential.get("issuer")
     issuer_name = issuer.get("name") if isinstance(issuer, Mapping) else None
     kind = achievement.get("achievementType")
+    if lang is not None and not _LANGUAGE_TAG.fullmatch(lang):
+        lang = None  # not a language tag: no lang attribute, English words
     words = lang or "en"
     return BadgeFace(
-        title=title,
-        issuer=issuer_name if isinstance(issuer_name, str) else "",
-        category=category_words(kind if isinstance(kind, str) else None, words),
+        title=_shown(title),
+        issuer=_shown(issuer_name) if isinstance(issuer_name, str) else "",
+        category=_shown(category_words(kind if isinstance(kind, str) else None, words)),
         year=_year(credential, words),
         lang=lang,
     )
