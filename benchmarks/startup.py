@@ -65,11 +65,11 @@ def main() -> None:
         subprocess.run(verify, capture_output=True, check=False)  # warm the file cache
         print(json.dumps({"command": "verify baked PNG", **_time(verify, args.runs)}))
         print(json.dumps({"command": "--help", **_time([*command, "--help"], args.runs)}))
+        # (cli.main, not the console entry: that one ends the process after verify)
         probe = (
-            "import runpy, sys, json; sys.argv = ['openmicrocred', 'verify', '--offline', "
-            f"{str(badge)!r}]\n"
-            "try:\n    runpy.run_module('openmicrocred', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
+            "import contextlib, io, sys, json\nfrom openmicrocred.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['verify', '--offline', {str(badge)!r}])\n"
             "tops = sorted({m.split('.')[0] for m in sys.modules})\n"
             "print(json.dumps([t for t in tops if t in ('pydantic', 'pyld', 'httpx', 'jwt',"
             " 'cryptography', 'jsonschema', 'jsonschema_rs', 'lxml', 'asyncio')]))\n"

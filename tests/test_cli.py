@@ -637,3 +637,26 @@ def test_verify_leaves_out_lines_it_has_nothing_for(
     assert "Issuer:" not in out
     assert "Dates:" not in out
     assert "✗ proof" in out
+
+
+def test_console_read_only_commands_end_with_every_byte_and_their_code(tmp_path: Path) -> None:
+    # verify ends the process without interpreter teardown (cli.console): its output must
+    # still arrive whole, with the command's exit code, and a reader that leaves early
+    # must not get a traceback.
+    signed = SPEC / "test-vectors" / "ob3" / "credential.signed.json"
+    unsigned = SPEC / "test-vectors" / "ob3" / "credential.unsigned.json"
+    paths = [str(signed)] * 40 + [str(unsigned)]
+    command = [sys.executable, "-m", "openmicrocred", "verify", "--offline", "--json", *paths]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    reports = json.loads(done.stdout)
+    assert len(reports) == 41
+    assert reports[-1]["verdict"] != "verified"
+    assert done.returncode == 1  # the unsigned one is not verified
+    assert "Traceback" not in done.stderr
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reader:
+        assert reader.stdout is not None
+        assert reader.stderr is not None
+        reader.stdout.read(10)
+        reader.stdout.close()  # the reader goes away (as `| head -c 10` would)
+        assert b"Traceback" not in reader.stderr.read()
+        assert reader.wait(timeout=120) != 0

@@ -488,14 +488,14 @@ def _add_verify(sub: Subcommands) -> None:
         help="the language of the verdict and its plain sentences (default: from LC_ALL, "
         "LC_MESSAGES or LANG; Thai for a th_* locale, else English)",
     )
-    verify.set_defaults(func=_cmd_verify, collect_after_imports=True)
+    verify.set_defaults(func=_cmd_verify, collect_after_imports=True, read_only=True)
 
 
 def _add_inspect(sub: Subcommands) -> None:
     inspect = sub.add_parser("inspect", help="show a badge without verifying it")
     inspect.add_argument("input", metavar="PATH|URL|-")
     inspect.add_argument("--json", action="store_true", help="print the credential JSON")
-    inspect.set_defaults(func=_cmd_inspect)
+    inspect.set_defaults(func=_cmd_inspect, read_only=True)
 
 
 def _add_bake(sub: Subcommands) -> None:

@@ -7,11 +7,12 @@ turns checks into a verdict and :mod:`.verifier` runs them in order. The report 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .checks.status import StatusChecker, check_status
 from .context import StatusCheck, VerificationContext
 from .display import credential_display
 from .inputs import LoadedCredential, load_credential
-from .presentation import PresentationReport
 from .report import (
     Check,
     CheckCode,
@@ -22,6 +23,20 @@ from .report import (
     VerificationReport,
 )
 from .verifier import Verifier, verify, verify_presentation
+
+if TYPE_CHECKING:
+    from .presentation import PresentationReport
+
+
+def __getattr__(name: str) -> Any:
+    # The presentation verifier loads on first use: ``openmicrocred verify`` of a credential
+    # never needs it (PEP 562).
+    if name == "PresentationReport":
+        from .presentation import PresentationReport
+
+        return PresentationReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Check",
