@@ -380,6 +380,7 @@ def test_cli_bake_draws_the_image_in_the_language_asked_for(
         ("bad \ud800 one", "bad \ufffd one"),  # a lone surrogate: not encodable
         ("\u202eevil\u202c", "evil"),  # a bidi override would reorder what was signed
         ("tab\there", "tab here"),
+        ("end\uffff", "end\ufffd"),  # U+FFFF: XML forbids it
     ],
 )
 def test_unshowable_characters_never_break_an_image(name: str, shown: str) -> None:
@@ -401,3 +402,23 @@ def test_unshowable_characters_never_break_an_image(name: str, shown: str) -> No
     svg = credential_badge(credential, format="svg")
     xml.dom.minidom.parseString(svg)  # well-formed, encodable
     assert credential_badge(credential, format="png").startswith(b"\x89PNG")
+
+
+def test_badge_functions_given_text_directly_make_well_formed_images() -> None:
+    import xml.dom.minidom
+
+    for text in ("T\uffff", "x\ud800", "a\x01", "\u202eevil"):
+        svg = badge_svg(text, text, category=text, year=text, lang="th\x00")
+        xml.dom.minidom.parseString(svg)
+        assert b"xml:lang" not in svg  # "th\x00" is no language tag
+        assert badge_png(128, title=text, issuer=text).startswith(b"\x89PNG")
+
+
+def test_baking_carries_what_json_may_hold_but_xml_and_utf8_may_not() -> None:
+    import json
+
+    from openmicrocred.bake import bake, unbake
+
+    credential = {"name": "T\uffff and \ud800 alone", "th": "ไทย", "cdata": "]]>"}
+    for image in (badge_png(), credential_badge({"name": "A"}, format="svg")):
+        assert json.loads(unbake(bake(image, credential))) == credential

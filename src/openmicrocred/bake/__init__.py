@@ -7,6 +7,7 @@ compact JWS for a VC-JWT. Re-baking replaces it and leaves the rest of the image
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..errors import BakeError
@@ -16,12 +17,20 @@ from .svg import bake_svg, is_svg, unbake_svg
 __all__ = ["bake", "bake_png", "bake_svg", "is_png", "is_svg", "unbake", "unbake_png", "unbake_svg"]
 
 
+# Code points JSON may hold but the image cannot: a lone surrogate (not UTF-8) and U+FFFE,
+# U+FFFF (not XML). Inside JSON strings, where alone they can be, their \\u escapes denote
+# the same values.
+_UNCARRIED = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(credential: dict[str, Any] | str) -> str:
     if isinstance(credential, dict):
-        return json.dumps(credential, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(credential, str):
-        return credential.strip()
-    raise TypeError("credential must be a JSON object or a compact JWS string")
+        text = json.dumps(credential, ensure_ascii=False, separators=(",", ":"))
+    elif isinstance(credential, str):
+        text = credential.strip()
+    else:
+        raise TypeError("credential must be a JSON object or a compact JWS string")
+    return _UNCARRIED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def bake(image: bytes, credential: dict[str, Any] | str) -> bytes:

@@ -36,7 +36,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,7 +102,7 @@ def font(bold: bool, size: int = _REFERENCE_SIZE) -> FreeTypeFont:
     return ImageFont.truetype(str(FONT_BOLD if bold else FONT_REGULAR), size, layout_engine=engine)
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: a service measures every title it draws
 def _reference_width(text: str, bold: bool) -> float:
     return float(font(bold).getlength(text))
 

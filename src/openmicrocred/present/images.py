@@ -207,7 +207,7 @@ def badge_svg(
         reaches 4.5:1. :param text_color: the text colour (default white, or black on light
         colours). :param logo: PNG, JPEG or SVG bytes, or a data: URI.
     """
-    face = BadgeFace(title, issuer, category, year, lang)
+    face = _face(title, issuer, category, year, lang)
     colors = accessible_pair(color, text_color)
     loaded = logo if isinstance(logo, Logo) or logo is None else Logo.load(logo)
     return _svg(face, colors, loaded, _alt_for(face))
@@ -285,7 +285,7 @@ def badge_png(
     """
     if not 16 <= size <= 2048:
         raise ValueError(f"size {size}: expected 16 to 2048 pixels")
-    face = BadgeFace(title, issuer, category, year, lang) if size >= 96 else BadgeFace("")
+    face = _face(title, issuer, category, year, lang) if size >= 96 else BadgeFace("")
     colors = accessible_pair(color, text_color)
     loaded = logo if isinstance(logo, Logo) or logo is None else Logo.load(logo)
     buffer = io.BytesIO()
@@ -342,7 +342,7 @@ def _year(credential: Mapping[str, Any], lang: str) -> str:
 
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def _shown(text: str) -> str:
@@ -352,11 +352,17 @@ def _shown(text: str) -> str:
 
     def replace_one(match: re.Match[str]) -> str:
         char = match.group()
-        if "\ud800" <= char <= "\udfff":
+        if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
             return "\ufffd"
         return "" if "\u202a" <= char <= "\u2069" else " "
 
     return _UNSHOWABLE.sub(replace_one, text)
+
+
+def _face(title: str, issuer: str, category: str, year: str, lang: str | None) -> BadgeFace:
+    """A face with only what an image can show (see :func:`_shown`)."""
+    tag = lang if lang is not None and _LANGUAGE_TAG.fullmatch(lang) else None
+    return BadgeFace(_shown(title), _shown(issuer), _shown(category), _shown(year), tag)
 
 
 def badge_face(credential: Mapping[str, Any], lang: str | None = None) -> BadgeFace:

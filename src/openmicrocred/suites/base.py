@@ -111,8 +111,9 @@ class SuiteRegistry:
         :raises UnsupportedSuiteError: no such suite here.
         """
         suite = self._suites.get((proof_type, cryptosuite))
-        if suite is None and (proof_type, cryptosuite) in self._lazy:
-            suite = self._lazy[(proof_type, cryptosuite)]()
+        load = self._lazy.get((proof_type, cryptosuite)) if suite is None else None
+        if load is not None:
+            suite = load()
             self.register(suite)
         if suite is None:
             label = f"{proof_type} / {cryptosuite}" if cryptosuite else proof_type
