@@ -4,6 +4,7 @@ and the rate limit of the open endpoints."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import signal
 import ssl
@@ -41,7 +42,11 @@ class Served:
         argv = [*_command(), "serve", "--data", str(data), "--port", str(port), *extra]
         self.log = data.parent / "serve.log"
         with self.log.open("w") as log:  # a file, not a pipe: the access log cannot block
-            self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+            # (a session of its own: a test may signal its whole process group, as a terminal's
+            # Ctrl-C does)
+            self.process = subprocess.Popen(
+                argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.http = httpx.Client(base_url=self.base, timeout=30)
         deadline = time.monotonic() + 60
         while True:
@@ -70,6 +75,10 @@ class Served:
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[Served]:
     served = Served(tmp_path / "data", "--workers", "2")
+    deadline = time.monotonic() + 60
+    while served.output().count("] ready") < 2:  # both workers serve (the parent logs it)
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.1)
     try:
         yield served
     finally:
@@ -291,7 +300,8 @@ def test_a_killed_worker_is_replaced_and_no_connection_is_lost(two_workers: Serv
         assert time.monotonic() < deadline, "the killed worker was not replaced"
         time.sleep(0.2)
     assert second in workers
-    while "Started server process" not in served.output().split("died", 1)[-1]:
+    replacement = next(pid for pid in workers if pid != second)
+    while f"worker [{replacement}] ready" not in served.output():  # the parent heard it
         assert time.monotonic() < deadline, served.output()
         time.sleep(0.2)
     connections = _clients(served, 6)
@@ -374,3 +384,39 @@ def test_bad_tls_files_messages(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "are not a PEM certificate and its (unencrypted) private key" in capsys.readouterr().err
     assert main([*argv, "--tls-cert", str(tmp_path / "missing.pem")]) == 2
     assert f"no such file: {tmp_path / 'missing.pem'}" in capsys.readouterr().err
+
+
+def _wait_stopped(served: Served) -> int:
+    served.http.close()
+    return served.process.wait(timeout=60)
+
+
+def test_ctrl_c_to_the_process_group_stops_everything_quietly(two_workers: Served) -> None:
+    # A terminal's Ctrl-C signals the whole foreground group: the parent stops the workers
+    # (they are in groups of their own), none is restarted, and no worker prints a traceback.
+    workers = _workers_of(two_workers.process.pid)
+    os.killpg(two_workers.process.pid, signal.SIGINT)
+    assert _wait_stopped(two_workers) == 0
+    output = two_workers.output()
+    assert "Traceback" not in output
+    assert "starting another" not in output
+    assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in workers)
+
+
+def test_sigterm_to_every_process_at_once_restarts_none(two_workers: Served) -> None:
+    # systemd stops a service by signalling every process of its control group together:
+    # the workers end first, and the parent must not start new ones while it stops.
+    workers = _workers_of(two_workers.process.pid)
+    for pid in [*workers, two_workers.process.pid]:
+        os.kill(pid, signal.SIGTERM)
+    assert _wait_stopped(two_workers) == 0
+    output = two_workers.output()
+    assert "starting another" not in output
+    assert "Traceback" not in output
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except OSError:
+        return True
