@@ -38,6 +38,9 @@ NOT_LOADED = (
     "PIL",
     "openmicrocred.suites.ecdsa_sd_2023",  # registered lazily: made when a proof names it
     "cbor2",
+    "openmicrocred.status.bitstring",  # lists are decoded only for a credential with a status
+    "openmicrocred.verification.trust",  # trust sources only for a verifier given some
+    "openmicrocred.verification.presentation",  # presentations only when one is verified
 )
 
 _CHILD = """

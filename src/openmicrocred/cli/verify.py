@@ -280,13 +280,21 @@ def _print_checks(
             print(f"{words.label('Fetched')}{_text(f['url'])} ({where})", file=out)
 
 
+def _trust_sources(paths: list[str]) -> list[Any]:
+    """The ``--trust`` files, loaded (their module only when there are some)."""
+    if not paths:
+        return []
+    from ..verification.trust import TrustList
+
+    return [TrustList.load(path) for path in paths]
+
+
 def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from datetime import UTC
 
     from .._time import parse_datetime
     from ..errors import InputError
     from ..fetch import Fetcher, FetchPolicy
-    from ..verification.trust import TrustList
     from ..verification.verifier import Verifier
     from ._gc import collect_from_now_on
 
@@ -299,7 +307,7 @@ def _cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
             if not sep or not url or not file:
                 raise ValueError(f"--resource needs URL=FILE, not {item!r}")
             resources[url] = Path(file).read_bytes()
-        trust = [TrustList.load(path) for path in args.trust or []]
+        trust = _trust_sources(args.trust or [])
         at = parse_datetime(args.at) if args.at else None
         if at is not None and at.tzinfo is None:
             at = at.replace(tzinfo=UTC)

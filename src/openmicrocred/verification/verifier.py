@@ -35,6 +35,7 @@ from .inputs import LoadedCredential, load_credential
 
 if TYPE_CHECKING:
     from .presentation import PresentationReport
+    from .trust import TrustList
 from .report import (
     Check,
     CheckCode,
@@ -44,7 +45,6 @@ from .report import (
     VerificationReport,
     make_check,
 )
-from .trust import TrustList
 from .verdict import verdict
 
 __all__ = ["Verifier", "verify", "verify_presentation"]
@@ -106,7 +106,7 @@ class Verifier:
             self.resolver = self._resolver
         self._sources = list(self.trust)
         if self.trusted_issuers is not None:
-            self._sources.append(TrustList.of(self.trusted_issuers))
+            self._sources.append(_trust_list(self.trusted_issuers))
 
     def verify(
         self,
@@ -316,6 +316,12 @@ class Verifier:
             included=contained.reports,
             checked_at=format_datetime(now),
         )
+
+
+def _trust_list(ids: Iterable[str]) -> TrustList:
+    from .trust import TrustList  # (loaded only for a verifier with trust sources)
+
+    return TrustList.of(ids)
 
 
 def _verify_any(

@@ -4,6 +4,7 @@ whether its issuer is one the verifying organisation recognises."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..._json import as_list, issuer_id
 from ..._time import format_datetime, parse_datetime
@@ -11,7 +12,9 @@ from ...types import JSONObject
 from ..context import VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, make_check
 from ..signer import Signer
-from ..trust import TrustedIssuer, TrustList
+
+if TYPE_CHECKING:  # (the trust sources load only when a verifier has some)
+    from ..trust import TrustedIssuer, TrustList
 
 __all__ = ["dates", "recipient", "refresh", "trusted_issuer"]
 

@@ -17,15 +17,17 @@ import time
 from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..._json import as_list, id_of
 from ..._time import format_datetime, parse_datetime
 from ...errors import FetchError, OpenMicrocredError, StatusListError
-from ...status.bitstring import BitString
 from ...types import JSONObject
 from ..context import StatusCheck, VerificationContext
 from ..report import Check, CheckCode, CheckName, CheckStatus, code_of, make_check
+
+if TYPE_CHECKING:
+    from ...status.bitstring import BitString
 
 __all__ = ["StatusChecker", "check_status", "status_checks"]
 
@@ -339,6 +341,8 @@ class StatusChecker:
         subject = document.get("credentialSubject")
         if not isinstance(subject, dict) or subject_type not in as_list(subject.get("type")):
             raise StatusListError(f"its credentialSubject is not a {subject_type}")
+        from ...status.bitstring import BitString  # (only for credentials with a status)
+
         bits = BitString.decode(str(subject.get("encodedList", "")), multibase=multibase)
         ttl = subject.get("ttl")
         seconds = ttl / 1000 if isinstance(ttl, int | float) and ttl > 0 else self.default_ttl
