@@ -50,22 +50,29 @@ def _command() -> list[str]:
     return [installed] if installed else [sys.executable, "-m", "openmicrocred"]
 
 
-def _start(data: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def _start(
+    data: Path, workers: int, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``serve`` on a free port, once it answers and (with several) every worker is ready."""
     port = _free_port()
     argv = [*_command(), "serve", "--data", str(data), "--port", str(port)]
     argv += ["--workers", str(workers), "--rate-limit", "0"]
-    log = (data.parent / "serve.log").open("w")
-    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+    data.parent.mkdir(parents=True, exist_ok=True)
+    log_path = data.parent / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if httpx.get(base + "/", timeout=5).status_code == 200:
-                return process, base
+            answered = httpx.get(base + "/", timeout=5).status_code == 200
         except httpx.TransportError:
-            time.sleep(0.1)
+            answered = False
+        if answered and (workers == 1 or log_path.read_text().count("] ready") >= workers):
+            return process, base
+        time.sleep(0.1)
     process.kill()
-    raise SystemExit(f"the service did not start: {(data.parent / 'serve.log').read_text()}")
+    raise SystemExit(f"the service did not start: {log_path.read_text()}")
 
 
 def _token(base: str, data: Path) -> dict[str, str]:

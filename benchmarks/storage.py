@@ -40,7 +40,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from service import _command, _credential, _free_port, _load
+from service import _credential, _load
+from service import _start as _service_start
 from sign_verify import realistic
 
 from openmicrocred.batch import issue_many
@@ -80,25 +81,10 @@ def _storage(backend: str, folder: Path, server: str | None) -> Iterator[str | N
 
 
 def _start(data: Path, storage: str | None) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    argv = [*_command(), "serve", "--data", str(data), "--port", str(port)]
-    argv += ["--workers", str(WORKERS), "--rate-limit", "0"]
     env = dict(os.environ)
     if storage is not None:
         env["OPENMICROCRED_STORAGE"] = storage
-    data.parent.mkdir(parents=True, exist_ok=True)
-    log = (data.parent / "serve.log").open("w")
-    process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(base + "/", timeout=5).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"the service did not start: {(data.parent / 'serve.log').read_text()}")
+    return _service_start(data, WORKERS, env)
 
 
 def _token(base: str, clients: ClientStore) -> dict[str, str]:

@@ -21,8 +21,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +42,7 @@ from openmicrocred.status import SQLiteStatusRegistry, publish
 from openmicrocred.suites import verify_proofs
 from openmicrocred.suites.vc_jwt import verify_jwt
 from openmicrocred.verification import Verdict, Verifier
-from serving import free_port, running
+from serving import free_port, running, start_serve
 
 from conftest import SPEC, load
 
@@ -479,16 +477,11 @@ def test_two_service_workers_each_open_the_hsm_key(
     environment it inherits and logs in to the token itself."""
     port = free_port()
     settings = _settings_file(tmp_path, port, f'pkcs11 = "{KEY_URI}"')
-    installed = shutil.which("openmicrocred", path=str(Path(sys.executable).parent))
-    command = [installed] if installed else [sys.executable, "-m", "openmicrocred"]
-    argv = [*command, "serve", "--settings", str(settings), "--port", str(port), "--workers", "2"]
     env = {**os.environ, "OPENMICROCRED_PKCS11_PIN": PIN}
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
+    process = start_serve(["--settings", str(settings), "--workers", "2"], port, log, env=env)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            _wait_for(http, process, log)
             issued = [_issue(http, tmp_path / "data", hsm_key.did) for _ in range(4)]
         for signed in issued:
             assert _proof_verifies(signed, hsm_key)
@@ -500,18 +493,6 @@ def test_two_service_workers_each_open_the_hsm_key(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _wait_for(http: httpx.Client, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, log.read_text(encoding="utf-8")
-        assert time.monotonic() < deadline, "the service did not start"
-        try:
-            if http.get("/").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
 
 
 # ------------------------------------------------------------- rotating into the HSM

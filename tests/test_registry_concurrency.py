@@ -31,7 +31,7 @@ from openmicrocred.status.bitstring import BitString
 from openmicrocred.status.registry import SQLStatusRegistry
 from openmicrocred.storage import open_database
 from pgtest import fresh_schema
-from serving import free_port
+from serving import free_port, start_serve
 
 from conftest import SPEC, load
 
@@ -43,11 +43,6 @@ DIRECT_EACH = 4800
 PREFIX = registry_prefix("default")
 
 
-def _command() -> list[str]:
-    installed = shutil.which("openmicrocred", path=str(Path(sys.executable).parent))
-    return [installed] if installed else [sys.executable, "-m", "openmicrocred"]
-
-
 class Instance:
     """One ``openmicrocred serve`` against the shared storage."""
 
@@ -55,34 +50,12 @@ class Instance:
         self.data = data
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        argv = [
-            *_command(),
-            "serve",
-            "--data",
-            str(data),
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--rate-limit",
-            "0",
-            "--base-url",
-            "http://omc.test",  # every instance serves the same lists
-        ]
+        args = ["--data", str(data), "--workers", str(workers), "--rate-limit", "0"]
+        args += ["--base-url", "http://omc.test"]  # every instance serves the same lists
         env = {**os.environ, "OPENMICROCRED_STORAGE": storage}  # off the command line
         data.parent.mkdir(parents=True, exist_ok=True)
         self.log = data.parent / f"serve-{port}.log"
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 90
-        while True:
-            assert self.process.poll() is None, self.log.read_text()
-            assert time.monotonic() < deadline, "the service did not start"
-            try:
-                if httpx.get(self.base + "/", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        self.process = start_serve(args, port, self.log, env=env, timeout=90)
         self.issuer: str = httpx.get(self.base + "/", timeout=5).json()["issuer"]
 
     def workers(self) -> list[int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import ssl
 import subprocess
@@ -22,14 +21,9 @@ import pytest
 from openmicrocred.service import Settings, create_app
 from openmicrocred.service.clients import ClientStore
 from openmicrocred.service.ratelimit import TokenBuckets
-from serving import free_port
+from serving import free_port, serve_command, start_serve
 
 from conftest import SPEC, load
-
-
-def _command() -> list[str]:
-    installed = shutil.which("openmicrocred", path=str(Path(sys.executable).parent))
-    return [installed] if installed else [sys.executable, "-m", "openmicrocred"]
 
 
 class Served:
@@ -39,24 +33,9 @@ class Served:
         self.data = data
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        argv = [*_command(), "serve", "--data", str(data), "--port", str(port), *extra]
         self.log = data.parent / "serve.log"
-        with self.log.open("w") as log:  # a file, not a pipe: the access log cannot block
-            # (a session of its own: a test may signal its whole process group, as a terminal's
-            # Ctrl-C does)
-            self.process = subprocess.Popen(
-                argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+        self.process = start_serve(["--data", str(data), *extra], port, self.log, new_session=True)
         self.http = httpx.Client(base_url=self.base, timeout=30)
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, self.output()
-            assert time.monotonic() < deadline, "the service did not start"
-            try:
-                if self.http.get("/").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
 
     def stop(self, how: signal.Signals) -> int:
         self.http.close()
@@ -320,7 +299,7 @@ def test_two_workers_over_tls(tmp_path: Path) -> None:
     cert, key = self_signed(tmp_path)
     trusted = ssl.create_default_context(cafile=str(cert))
     port = free_port()
-    argv = [*_command(), "serve", "--data", str(tmp_path / "data"), "--port", str(port)]
+    argv = [*serve_command(), "serve", "--data", str(tmp_path / "data"), "--port", str(port)]
     argv += ["--workers", "2", "--tls-cert", str(cert), "--tls-key", str(key)]
     log = tmp_path / "serve.log"
     with log.open("w") as out:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from ..verification.report import CredentialDisplay, VerificationReport
+    from ..verification.trust import TrustList
 
 __all__ = ["add_commands"]
 
@@ -280,7 +281,7 @@ def _print_checks(
             print(f"{words.label('Fetched')}{_text(f['url'])} ({where})", file=out)
 
 
-def _trust_sources(paths: list[str]) -> list[Any]:
+def _trust_sources(paths: list[str]) -> list[TrustList]:
     """The ``--trust`` files, loaded (their module only when there are some)."""
     if not paths:
         return []
